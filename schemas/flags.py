@@ -1,0 +1,59 @@
+"""Flag codes written to the `flags` column.
+
+Each flag says in one line what it means and whether it alone sends the record
+to review. Codes are the contract with the people reviewing, so they never
+change meaning; new doubts get new codes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    meaning: str
+    forces_review: bool
+
+
+FLAGS: dict[str, Flag] = {
+    f.code: f
+    for f in [
+        # matching the row label
+        Flag("UNMATCHED", "the row label matches no catalogue entry; the record is kept with indicator_id empty", True),
+        Flag("FUZZY_MATCH", "the row label matched a catalogue name only approximately (see match_score)", False),
+        Flag("LOW_MATCH_SCORE", "the row label matched a catalogue name with a low score; check indicator_id", True),
+        Flag("MATCHED_BY_POSITION", "the label was masked or ambiguous; indicator_id was chosen by 序号 and row order", False),
+        Flag("DUPLICATE_ROW", "the same indicator and year occurs more than once in one table", True),
+        # the value cell
+        Flag("MISSING", "an assessed indicator (是/必选) has no value ('-', '/', empty)", True),
+        Flag("TRUNCATED", "the table is cut off: this row or its value is missing at the end of the document", True),
+        Flag("MASKED", "digits of the value are masked ('*'); masked_digits says how many", True),
+        Flag("MALFORMED", "the value looks numeric but is not a number (e.g. '-0.4.85'); value left empty", True),
+        Flag("TEXT_VALUE", "the value is text where a number was expected; kept in value_text", True),
+        Flag("UNIT_CONVERTED", "the report's unit differed from the catalogue unit; value was converted", False),
+        Flag("UNIT_UNKNOWN", "the report's unit could not be converted into the catalogue unit; value kept as printed", True),
+        Flag("YEAR_MASKED", "the document masks the data year; data_year left empty", False),
+        Flag("YEAR_INFERRED", "the data year was inferred from the filing date (填报时间 minus one)", False),
+        # cross-checks (normalize/checks, normalize/compliance)
+        Flag("INCONSISTENT", "the printed value disagrees with the value recomputed from its components", True),
+        Flag("COMPLIANCE_MISMATCH", "the reported 是否达标 disagrees with the value and the requirement", True),
+        Flag("TABLES_DISAGREE", "the assessment and compliance tables of one document disagree", True),
+        Flag("SPAN_UNKNOWN", "the years since the planning base year could not be inferred; checks needing it skipped", False),
+        # scanned pages
+        Flag("OCR_LOW_CONFIDENCE", "OCR read this cell with low confidence or a known confusion; check against the scan", True),
+    ]
+}
+
+
+def forces_review(codes) -> bool:
+    return any(FLAGS[c].forces_review for c in codes)
+
+
+def join(codes) -> str:
+    """Flags in a stable order (the order of FLAGS), no duplicates."""
+    wanted = set(codes)
+    unknown = wanted - FLAGS.keys()
+    if unknown:
+        raise KeyError(f"unknown flag codes: {sorted(unknown)}")
+    return ";".join(c for c in FLAGS if c in wanted)

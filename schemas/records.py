@@ -1,0 +1,95 @@
+"""The record type of OUTPUT.md: one value cell of an indicator table.
+
+`CONTRACT_COLUMNS` are fixed by the output contract, in its order; the rest are
+extra columns the contract welcomes (they help a reviewer and the checks).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schemas import flags as flagcodes
+
+CONTRACT_COLUMNS = [
+    "source_file", "table_kind", "park_name", "data_year", "indicator_id", "name_raw",
+    "value_raw", "value", "value_text", "unit", "assessed", "compliant_reported",
+    "flags", "needs_review", "location",
+]
+
+EXTRA_COLUMNS = [
+    "record_key", "indicator_name", "column_label", "label_year", "match_score",
+    "category_raw", "number_raw", "unit_raw", "requirement_raw", "assessed_raw",
+    "compliant_raw", "masked_digits", "compliant_computed", "suggestion", "reasons",
+    "reviewed", "decision", "table_index", "row_index", "format",
+]
+
+COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
+
+TABLE_KINDS = ("assessment", "compliance")
+
+
+@dataclass
+class Record:
+    source_file: str
+    table_kind: str
+    name_raw: str
+    value_raw: str
+    park_name: str = ""
+    data_year: int | None = None
+    indicator_id: str = ""
+    value: float | None = None
+    value_text: str = ""
+    unit: str = ""
+    assessed: str = ""             # yes / no / mandatory / ""
+    compliant_reported: str = ""   # yes / no / ""
+    flags: set[str] = field(default_factory=set)
+    location: str = ""
+    # extras
+    record_key: str = ""
+    indicator_name: str = ""
+    column_label: str = ""         # "数值", "2016年", "是否达标"
+    label_year: int | None = None  # a year printed in the row label ("2019年工业增加值")
+    match_score: float | None = None
+    category_raw: str = ""
+    number_raw: str = ""
+    unit_raw: str = ""
+    requirement_raw: str = ""
+    assessed_raw: str = ""
+    compliant_raw: str = ""
+    masked_digits: int | None = None
+    compliant_computed: str = ""   # yes / no / "" from the requirement and the value
+    suggestion: str = ""           # a ranked repair suggestion for a malformed/masked value
+    reasons: list[str] = field(default_factory=list)  # one sentence per flag that needs explaining
+    reviewed: bool = False
+    decision: str = ""             # accept / correct / reject, from the corrections file
+    table_index: int = 0
+    row_index: int = 0
+    format: str = ""
+
+    def flag(self, code: str, reason: str = "") -> None:
+        if code not in flagcodes.FLAGS:
+            raise KeyError(code)
+        self.flags.add(code)
+        if reason:
+            self.reasons.append(f"{code}: {reason}")
+
+    @property
+    def needs_review(self) -> bool:
+        if self.reviewed:
+            return False
+        return flagcodes.forces_review(self.flags)
+
+    def as_row(self) -> dict:
+        """A flat dict in COLUMNS order, as written to CSV and Parquet."""
+        row = {}
+        for name in COLUMNS:
+            if name == "flags":
+                row[name] = flagcodes.join(self.flags)
+            elif name == "needs_review":
+                row[name] = "true" if self.needs_review else "false"
+            elif name == "reviewed":
+                row[name] = "true" if self.reviewed else "false"
+            elif name == "reasons":
+                row[name] = " | ".join(self.reasons)
+            else:
+                row[name] = getattr(self, name)
+        return row
