@@ -1,0 +1,9 @@
+"""Passes that run over all records of one document after they are built.
+
+Each pass is `pass_(records: list[Record], facts: metadata.Facts) -> None` and
+may add flags, reasons, suggestions and computed compliance. Order matters:
+consistency checks first (they produce repair suggestions), compliance after.
+"""
+from __future__ import annotations
+
+DOCUMENT_PASSES: list = []
