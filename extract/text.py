@@ -1,0 +1,201 @@
+"""Plain-text exports of reports, in the layouts the seeds show.
+
+One parser class per layout behind one interface (as camelot does for table
+flavours); `read` decodes the bytes, picks the layout whose line shapes
+dominate, and lets it split the text into paragraphs and tables.
+
+- Tika text of DOCX: a cell per line after one leading tab; a line without the
+  tab continues the cell above; a blank line ends a row.
+- MinerU markdown of PDF: a row per line, cells separated by tabs; blank lines
+  (page breaks) inside tables; LaTeX and HTML fragments, `<table>` blocks.
+- Pipe text from web pages: cells separated by `|`, merged cells dropped so a
+  row has fewer leading cells, trailing `|||` padding.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import regex
+
+from schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
+
+from . import html, markup
+from .sniff import decode
+
+_TIKA_LINE = regex.compile(r"^\t[^\t]*$")
+_PIPE_SEPARATOR = regex.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+class Layout:
+    name = ""
+
+    def score(self, lines: list[str]) -> int:
+        raise NotImplementedError
+
+    def parse(self, lines: list[str]) -> list:
+        raise NotImplementedError
+
+
+class _TableBuilder:
+    """Accumulates rows into the current table and paragraphs between tables."""
+
+    def __init__(self):
+        self.blocks: list = []
+        self.rows: list[Row] = []
+
+    def add_row(self, row: Row):
+        self.rows.append(row)
+
+    def paragraph(self, text: str, line: int):
+        self.close_table()
+        text = markup.clean(text)
+        if text:
+            self.blocks.append(Paragraph(text, Location(line=line)))
+
+    def close_table(self):
+        if self.rows:
+            self.blocks.append(Table(self.rows, Location(line=self.rows[0].loc.line)))
+            self.rows = []
+
+    def extend(self, blocks: list):
+        self.close_table()
+        self.blocks.extend(blocks)
+
+    def done(self) -> list:
+        self.close_table()
+        return self.blocks
+
+
+class TikaLayout(Layout):
+    name = "tika"
+
+    def score(self, lines):
+        return sum(1 for ln in lines if _TIKA_LINE.match(ln))
+
+    def parse(self, lines):
+        out = _TableBuilder()
+        cells: list[list] = []  # [text, line]
+
+        def end_row():
+            if cells:
+                row_cells = [Cell(markup.clean(t), Location(line=ln, column=i + 1))
+                             for i, (t, ln) in enumerate(cells)]
+                out.add_row(Row(row_cells, Location(line=cells[0][1])))
+                cells.clear()
+
+        for no, line in enumerate(lines, 1):
+            if line.startswith("\t"):
+                cells.append([line[1:], no])
+            elif not line.strip():
+                end_row()
+            elif cells:
+                cells[-1][0] += "\n" + line  # a cell that runs over several lines
+            else:
+                out.paragraph(line, no)
+        end_row()
+        return out.done()
+
+
+class MineruLayout(Layout):
+    name = "mineru"
+
+    def score(self, lines):
+        return sum(1 for ln in lines if "\t" in ln.strip("\t") or ln.count("\t") >= 2) \
+            + 10 * sum(1 for ln in lines if "<table" in ln.lower())
+
+    def parse(self, lines):
+        out = _TableBuilder()
+        no = 0
+        tables_seen = 0
+        while no < len(lines):
+            line = lines[no]
+            no += 1
+            if "<table" in line.lower():
+                start = no
+                chunk = [line]
+                while "</table>" not in chunk[-1].lower() and no < len(lines):
+                    chunk.append(lines[no])
+                    no += 1
+                blocks = html.parse("\n".join(chunk), line_offset=start - 1, first_table=tables_seen + 1)
+                tables_seen += sum(isinstance(b, Table) for b in blocks)
+                out.extend(blocks)
+            elif "\t" in line:
+                cells = [Cell(markup.clean(t), Location(line=no, column=i + 1))
+                         for i, t in enumerate(line.split("\t"))]
+                while len(cells) > 1 and cells[-1].empty:
+                    cells.pop()
+                out.add_row(Row(cells, Location(line=no)))
+            elif not line.strip():
+                continue  # page breaks and paragraph gaps: a table may go on after them
+            else:
+                out.paragraph(regex.sub(r"^#+\s*|\*\*", "", line), no)
+        return out.done()
+
+
+class PipeLayout(Layout):
+    name = "pipe"
+
+    def score(self, lines):
+        return sum(1 for ln in lines if ln.count("|") >= 2)
+
+    def parse(self, lines):
+        out = _TableBuilder()
+        block: list[tuple[list[str], int]] = []
+
+        def end_block():
+            if not block:
+                return
+            width = max(len(cells) for cells, _ in block)
+            for cells, no in block:
+                filled = [c for c in cells if c]
+                aligned = len(filled) != 1 or width == 1
+                if aligned and len(cells) < width:
+                    cells = [""] * (width - len(cells)) + cells  # vanished merged cells were leading
+                elif not aligned:
+                    cells = filled
+                offset = width - len(cells) if aligned else 0
+                row_cells = [Cell(markup.clean(t), Location(line=no, column=offset + i + 1) if aligned
+                                  else Location(line=no)) for i, t in enumerate(cells)]
+                out.add_row(Row(row_cells, Location(line=no), aligned=aligned))
+            out.close_table()
+            block.clear()
+
+        for no, line in enumerate(lines, 1):
+            if (line.count("|") >= 2 or line.rstrip().endswith("|")) and not _PIPE_SEPARATOR.match(line):
+                parts = line.strip()
+                if parts.startswith("|"):
+                    parts = parts[1:]
+                cells = [c.strip() for c in parts.split("|")]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    block.append((cells, no))
+            elif _PIPE_SEPARATOR.match(line):
+                continue
+            elif not line.strip():
+                continue
+            else:
+                end_block()
+                out.paragraph(line, no)
+        end_block()
+        return out.done()
+
+
+LAYOUTS: list[Layout] = [TikaLayout(), MineruLayout(), PipeLayout()]
+
+
+def parse_text(text: str, source: str = "") -> Document:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    scores = [(layout.score(lines), layout) for layout in LAYOUTS]
+    best_score, best = max(scores, key=lambda s: s[0])
+    if best_score == 0:
+        blocks = [Paragraph(markup.clean(ln), Location(line=i)) for i, ln in enumerate(lines, 1) if ln.strip()]
+        return Document(source=source, format="text", layout="plain", blocks=blocks)
+    return Document(source=source, format="text", layout=best.name, blocks=best.parse(lines))
+
+
+def read(path: Path) -> Document:
+    text = decode(Path(path).read_bytes())
+    if text is None:
+        raise ReadError("the text file is not in an encoding we know (UTF-8, UTF-8 with BOM, GB18030/GBK)")
+    return parse_text(text, str(path))
