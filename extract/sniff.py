@@ -12,7 +12,9 @@ TEXT_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 
 # Files we never try to read: clearly not reports.
 SKIP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".exe", ".dll", ".so",
-                 ".pyc", ".db", ".sqlite", ".mp4", ".mp3", ".DS_Store"}
+                 ".pyc", ".db", ".sqlite", ".mp4", ".mp3", ".DS_Store",
+                 # scripts and data files that sit beside reports (fixture builders, our own outputs)
+                 ".py", ".sh", ".csv", ".parquet", ".json", ".yaml", ".yml", ".toml", ".tmp"}
 
 
 def sniff(path: Path) -> str:

@@ -1,0 +1,155 @@
+"""Map a row label onto a catalogue id.
+
+Labels come with footnote letters, stray spaces, full-width brackets, a year
+("2019年工业增加值"), name variants (工业园内/工业园区内) and, in web copies,
+masked characters ("***排放量", "*氧化碳"). Exact and alias matches come first;
+masked labels become patterns; everything else goes to rapidfuzz. Where the
+label alone is ambiguous, the row's 序号, its unit, whether it carries a
+requirement (indicator) or '-' (component), and its order in the table decide.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+from rapidfuzz import fuzz
+
+from schemas import catalogue
+from schemas.catalogue import Entry, normalize_unit
+
+FUZZY_ACCEPT = 88      # at or above: matched, flagged FUZZY_MATCH
+FUZZY_REVIEW = 72      # at or above: matched but LOW_MATCH_SCORE (review); below: UNMATCHED
+
+_YEAR_PREFIX = regex.compile(r"^(\d{4}|\*{4})年")
+_FOOTNOTE = regex.compile(r"(?<=[\p{Han})\]%])\^?(?:[a-dA-D]|\{[a-dA-D]\}|\*|\([a-dA-D1-9]\)|[①②③④])$")
+_VARIANTS = [("工业园内", "工业园区内"), ("SO₂", "SO2"), ("CO₂", "CO2"), ("NH₃", "NH3")]
+
+
+@dataclass
+class Label:
+    text: str                 # normalised label ("{year}年工业增加值")
+    year: int | None = None   # the year printed in it
+    masked: bool = False
+
+
+@dataclass
+class Match:
+    entry: Entry | None
+    score: float
+    how: str                  # exact / alias / masked / fuzzy / none
+    ambiguous: bool = False   # chosen among equals by 序号 and row order
+
+
+def normalize_label(raw: str) -> Label:
+    s = unicodedata.normalize("NFKC", raw or "")
+    for a, b in _VARIANTS:
+        s = s.replace(a, b)
+    s = regex.sub(r"\s+", "", s)
+    s = s.replace("（", "(").replace("）", ")")
+    year = None
+    m = _YEAR_PREFIX.match(s)
+    if m:
+        year = int(m.group(1)) if m.group(1).isdigit() else None
+        s = catalogue.YEAR_PLACEHOLDER + s[m.end() - 1:]
+    for _ in range(2):
+        s = _FOOTNOTE.sub("", s)
+    return Label(s, year, "*" in s.replace(catalogue.YEAR_PLACEHOLDER, ""))
+
+
+@lru_cache(maxsize=1)
+def _names() -> list[tuple[str, Entry, bool]]:
+    """(normalised name, entry, is_alias) for every catalogue name and alias."""
+    out = []
+    for entry in catalogue.load():
+        for i, name in enumerate(entry.names):
+            out.append((normalize_label(name).text, entry, i > 0))
+    return out
+
+
+def _number_pattern(number: str) -> regex.Pattern | None:
+    n = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", number or ""))
+    if not n or not regex.fullmatch(r"[\d*]{1,2}", n):
+        return None
+    return regex.compile("^" + n.replace("*", r"\d") + "$")
+
+
+def _fits_number(entry: Entry, pattern: regex.Pattern | None) -> bool:
+    return pattern is None or bool(pattern.match(str(entry.number)))
+
+
+def _kind_hint(requirement: str, assessed: str) -> str | None:
+    """Components carry '-' in the requirement and 是否考核 cells; indicators carry a requirement."""
+    req = regex.sub(r"\s+", "", requirement or "")
+    if req in ("-", "—", "/", "–") and regex.sub(r"\s+", "", assessed or "") in ("-", "—", "/", "–", ""):
+        return "component"
+    if req:
+        return "indicator"
+    return None
+
+
+def _plausibility(entry: Entry, unit: str, kind: str | None) -> float:
+    """Small score adjustments from the row's unit and kind."""
+    bonus = 0.0
+    if kind and entry.kind != kind:
+        bonus -= 15
+    u = normalize_unit(unit)
+    if u and u != "—":
+        cu = normalize_unit(entry.unit)
+        if u == cu:
+            bonus += 4
+        elif not catalogue.load().conversion(entry.unit, unit):
+            bonus -= 6
+    return bonus
+
+
+def match(raw_label: str, *, number: str = "", unit: str = "", requirement: str = "", assessed: str = "",
+          indicators_only: bool = False, used: set[str] | frozenset = frozenset()) -> Match:
+    label = normalize_label(raw_label)
+    if not label.text:
+        return Match(None, 0.0, "none")
+    numpat = _number_pattern(number)
+    kind = "indicator" if indicators_only else _kind_hint(requirement, assessed)
+    names = [(n, e, alias) for n, e, alias in _names() if not indicators_only or e.is_indicator]
+
+    if label.masked:
+        pattern = regex.compile("^" + regex.escape(label.text).replace(r"\*", ".") + "$")
+        hits = [e for n, e, _ in names if pattern.match(n)]
+        if not hits:
+            loose = regex.compile("^" + regex.sub(r"(\\\*)+", ".+?", regex.escape(label.text)) + "$")
+            hits = [e for n, e, _ in names if loose.match(n)]
+        hits = list(dict.fromkeys(hits))  # unique, catalogue order
+        hits = [e for e in hits if _fits_number(e, numpat)] or hits
+        if kind:
+            hits = [e for e in hits if e.kind == kind] or hits
+        if hits:
+            fresh = [e for e in hits if e.id not in used] or hits
+            return Match(fresh[0], 100.0, "masked", ambiguous=len(hits) > 1)
+
+    exact = list(dict.fromkeys(e for n, e, _ in names if n == label.text))
+    if exact:
+        best = [e for e in exact if _fits_number(e, numpat)] or exact
+        fresh = [e for e in best if e.id not in used] or best
+        alias = all(a for n, e, a in names if n == label.text and e is fresh[0])
+        return Match(fresh[0], 100.0, "alias" if alias else "exact", ambiguous=len(best) > 1)
+
+    scored: dict[str, tuple[float, Entry]] = {}
+    for n, e, _ in names:
+        s = fuzz.ratio(label.text, n)
+        if s < FUZZY_REVIEW - 10:
+            continue
+        s += _plausibility(e, unit, kind)
+        if numpat is not None and _fits_number(e, numpat):
+            s += 3
+        if e.id in used:
+            s -= 5
+        if s > scored.get(e.id, (0.0, e))[0]:
+            scored[e.id] = (s, e)
+    if not scored:
+        return Match(None, 0.0, "none")
+    score, entry = max(scored.values(), key=lambda t: t[0])
+    score = min(score, 99.0)
+    if score < FUZZY_REVIEW:
+        return Match(None, round(score, 1), "none")
+    return Match(entry, round(score, 1), "fuzzy")

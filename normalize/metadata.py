@@ -1,0 +1,138 @@
+"""Facts about a report that live outside the value cells.
+
+The park's name, the filing date, the data base year and the report's year sit
+in title lines, in 1-cell rows above the table, or in an info table
+("园区名称 | 长春经济技术开发区"). Reports mask digits ("数据基准年为****年"), and a
+masked year must stay unknown rather than fall through to a guess.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import regex
+
+from schemas.grid import Document, Row, Table
+
+YEAR = r"(\d{4}|\*{2,4})"
+_PARK_LABEL = regex.compile(r"园区名称\s*[:：]\s*(.+)")
+_FILED = regex.compile(r"填报时间\s*[:：]?\s*" + YEAR + r"\s*年\s*(\d{1,2}|\*{1,2})?\s*月?")
+_BASE_YEAR = regex.compile(r"数据基准年\s*(?:为|是|:|：)?\s*" + YEAR + r"\s*年")
+_REPORT_YEAR = [
+    regex.compile(r"信息公开表\s*[（(]\s*" + YEAR + r"\s*[)）]"),
+    regex.compile(YEAR + r"\s*年\s*度?\s*国家生态工业示范园区"),
+    regex.compile(r"年度评价报告\s*[（(]\s*" + YEAR + r"\s*[)）]"),
+    regex.compile(YEAR + r"\s*年度?\s*(?:园区)?(?:建设)?(?:年度)?评价报告"),
+]
+_PARK_TITLE = regex.compile(r"^[\p{Han}（）()]{2,30}(?:开发区|工业园区|园区|工业园|高新区|经开区|产业园)$")
+
+
+@dataclass
+class YearFact:
+    """A year as printed: `value` when legible, `masked` when the document hides it."""
+
+    value: int | None = None
+    masked: bool = False
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None or self.masked
+
+    @classmethod
+    def parse(cls, text: str | None) -> "YearFact":
+        if not text:
+            return cls()
+        if "*" in text:
+            return cls(masked=True)
+        year = int(text)
+        return cls(value=year) if 1990 <= year <= 2100 else cls()
+
+
+@dataclass
+class Facts:
+    park_name: str = ""
+    report_year: YearFact = field(default_factory=YearFact)
+    base_year: YearFact = field(default_factory=YearFact)   # 数据基准年, document-wide
+    filed_year: YearFact = field(default_factory=YearFact)  # 填报时间
+    text: str = ""                                            # all narrative text, for the checks
+
+    @property
+    def data_year(self) -> int | None:
+        """The report-level data year: 数据基准年, else the report's year."""
+        for fact in (self.base_year, self.report_year):
+            if fact.known:
+                return fact.value
+        return None
+
+
+def normalize_park_name(name: str) -> str:
+    name = unicodedata.normalize("NFKC", name)
+    name = regex.sub(r"\s+", "", name)
+    name = regex.split(r"填报时间|通信地址|[|｜]", name)[0]
+    return name.strip("：:，,。.;；")
+
+
+def first_year(patterns, lines) -> YearFact:
+    for line in lines:
+        for pattern in patterns:
+            m = pattern.search(line)
+            if m:
+                fact = YearFact.parse(m.group(1))
+                if fact.known:
+                    return fact
+    return YearFact()
+
+
+def _park_from_rows(doc: Document) -> str:
+    """'园区名称' in one cell and the name in the next non-empty cell of the row."""
+    for table in doc.tables:
+        for row in table.rows:
+            texts = [regex.sub(r"\s+", "", c.text) for c in row.cells]
+            for i, t in enumerate(texts):
+                if t in ("园区名称", "园区名称:", "园区名称："):
+                    rest = [x for x in texts[i + 1:] if x]
+                    if rest:
+                        return rest[0]
+    return ""
+
+
+def find(doc: Document) -> Facts:
+    lines = [unicodedata.normalize("NFKC", text) for text, _ in doc.text_lines()]
+    facts = Facts()
+    for line in lines:
+        m = _PARK_LABEL.search(line)
+        if m and normalize_park_name(m.group(1)):
+            facts.park_name = normalize_park_name(m.group(1))
+            break
+    if not facts.park_name:
+        facts.park_name = normalize_park_name(_park_from_rows(doc))
+    if not facts.park_name:
+        for line in lines[:40]:
+            candidate = normalize_park_name(line)
+            if _PARK_TITLE.match(candidate):
+                facts.park_name = candidate
+                break
+    facts.report_year = first_year(_REPORT_YEAR, lines)
+    facts.base_year = first_year([_BASE_YEAR], lines)
+    facts.filed_year = first_year([_FILED], lines)
+    facts.text = "\n".join(p.text for p in doc.paragraphs)
+    return facts
+
+
+def table_base_year(context: list[str]) -> YearFact:
+    """数据基准年 printed in the lines just above a table (nearest first)."""
+    return first_year([_BASE_YEAR], reversed(context))
+
+
+def heading_year(context: list[str]) -> YearFact:
+    """A year in the table's own heading, e.g. '三、2018年国家生态工业示范园区标准达标情况'."""
+    pattern = regex.compile(YEAR + r"\s*年\s*(?:度)?\s*(?:国家生态工业示范园区)?\s*(?:标准)?达标情况")
+    return first_year([pattern], reversed(context))
+
+
+def row_text(row: Row) -> str:
+    return " ".join(c.text for c in row.cells if not c.empty)
+
+
+def table_lines(table: Table) -> list[str]:
+    return [row_text(r) for r in table.rows]

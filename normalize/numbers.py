@@ -1,0 +1,76 @@
+"""Read a value cell: a number, a missing mark, a masked number, a category, or junk.
+
+The rule that matters: a cell that looks numeric but is not a number
+(`-0.4.85`, `2..0`, `1O.5`) is *malformed* and never coerced into a value; a
+person decides what it meant.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+MISSING_MARKS = {"-", "--", "/", "—", "——", "–", "―", "−", "\\", "无", "/ ", "-/-", "－", "ー", "一"}
+CATEGORIES = {"达标", "不达标", "全部完成", "完成", "未完成", "基本完成", "具备", "不具备", "是", "否", "有", "无"}
+
+_NUMBER = regex.compile(r"^([-+]?)(\d+(?:\.\d+)?|\.\d+)(%?)$")
+_MASKED = regex.compile(r"^[-+]?[\d*]*\.?[\d*]*%?$")
+_NUMERIC_LOOKING = regex.compile(r"^[-+−]?[\d.,，。%OoIl]+$")
+_THOUSANDS = regex.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
+
+
+@dataclass
+class Value:
+    kind: str                 # number / missing / masked / malformed / text / empty
+    number: float | None = None
+    text: str = ""            # categorical or other text
+    percent: bool = False
+    decimals: int = 0         # printed decimals, for tolerance in the checks
+    masked_digits: int = 0
+
+    @property
+    def is_number(self) -> bool:
+        return self.kind == "number"
+
+
+def clean(raw: str) -> str:
+    s = unicodedata.normalize("NFKC", raw or "")
+    s = s.replace("\u2212", "-").replace("－", "-")
+    s = regex.sub(r"\s+", "", s)
+    return _THOUSANDS.sub("", s)
+
+
+def parse(raw: str) -> Value:
+    s = clean(raw)
+    if not s:
+        return Value("empty")
+    if s in MISSING_MARKS or regex.fullmatch(r"[-—–/\\]+", s):
+        return Value("missing")
+    m = _NUMBER.match(s)
+    if m:
+        sign, digits, pct = m.groups()
+        number = float(digits) * (-1 if sign == "-" else 1)
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        return Value("number", number, percent=bool(pct), decimals=decimals)
+    if "*" in s and _MASKED.match(s):
+        return Value("masked", masked_digits=s.count("*"), percent=s.endswith("%"))
+    if _NUMERIC_LOOKING.match(s) and regex.search(r"\d", s):
+        return Value("malformed")
+    return Value("text", text=s)
+
+
+def is_category(value: Value) -> bool:
+    return value.kind == "text" and value.text in CATEGORIES
+
+
+def yes_no(raw: str) -> str:
+    """是/否/必选 as the contract spells them; '-' and blanks become ''."""
+    s = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or ""))
+    if s in ("是", "√", "✓", "Y", "yes", "达标", "满足"):
+        return "yes"
+    if s in ("否", "×", "✗", "N", "no", "不达标", "未达标", "不满足"):
+        return "no"
+    if s in ("必选", "必选指标"):
+        return "mandatory"
+    return ""

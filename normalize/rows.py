@@ -1,0 +1,97 @@
+"""Turn a located table's body into raw rows: one per indicator or component.
+
+What the grid cannot say by itself is put back here: merged 分类/序号 cells are
+carried down, requirement or unit text that spills into an extra row (or a lone
+unaligned cell) is joined to the row above, a label split over two rows is
+joined, and repeated headers, empty page-break rows and note lines are skipped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from schemas.grid import Cell, Location, Row
+
+from .tables import LocatedTable, header_roles
+
+_REQUIREMENT_TEXT = regex.compile(r"当园区|达到|以上|以下|[≥≤<>＞＜]|缺水|京津冀|其他地区")
+
+
+@dataclass
+class RawRow:
+    category: str
+    number: str
+    name: str
+    unit: str
+    requirement: str
+    assessed: str
+    compliant: str
+    values: list[tuple[int, Cell | None]]  # (index into table.values, cell or None if the row is cut short)
+    loc: Location
+    name_loc: Location
+    compliant_loc: Location | None = None
+    position: int = 0                      # 0-based order within the table
+    truncated: bool = False
+    extra_lines: list[int] = field(default_factory=list)
+
+
+def _text(row: Row, index: int | None) -> str:
+    cell = row.cell(index)
+    return cell.text.strip() if cell else ""
+
+
+def _append(old: str, new: str, sep: str = "\n") -> str:
+    return f"{old}{sep}{new}" if old else new
+
+
+def read_rows(table: LocatedTable) -> list[RawRow]:
+    roles = table.roles
+    out: list[RawRow] = []
+    category = number = ""
+    body = table.body
+    for i, row in enumerate(body):
+        if not row.filled or header_roles(row) is not None:
+            continue
+        prev = out[-1] if out else None
+        if not row.aligned:
+            text = " ".join(c.text for c in row.filled)
+            if prev and _REQUIREMENT_TEXT.search(text):
+                prev.requirement = _append(prev.requirement, text)
+                prev.extra_lines.append(row.loc.line or 0)
+            continue
+        name = _text(row, roles.get("name"))
+        num = _text(row, roles.get("number"))
+        values = [(k, row.cell(v.index)) for k, v in enumerate(table.values)]
+        has_value = any(c is not None and not c.empty for _, c in values)
+        assessed = _text(row, roles.get("assessed"))
+        compliant = _text(row, roles.get("compliant"))
+        unit = _text(row, roles.get("unit"))
+        requirement = _text(row, roles.get("requirement"))
+        if prev and not name and not num and not has_value and not assessed and not compliant:
+            # spill-over of unit / requirement text into a row of its own
+            if unit:
+                prev.unit = _append(prev.unit, unit, "")
+            if requirement:
+                prev.requirement = _append(prev.requirement, requirement)
+            prev.extra_lines.append(row.loc.line or 0)
+            continue
+        if prev and name and not num and not has_value and not assessed and not compliant and not unit \
+                and not requirement:
+            prev.name = _append(prev.name, name, "")  # a label cut in two by a page or line break
+            continue
+        category = _text(row, roles.get("category")) or category
+        number = num or number
+        name_cell = row.cell(roles.get("name"))
+        compliant_cell = row.cell(roles.get("compliant"))
+        raw = RawRow(
+            category=category, number=number, name=name, unit=unit, requirement=requirement,
+            assessed=assessed, compliant=compliant, values=values, loc=row.loc,
+            name_loc=name_cell.loc if name_cell else row.loc,
+            compliant_loc=compliant_cell.loc if compliant_cell else None,
+            position=len(out),
+        )
+        if i == len(body) - 1 and table.reaches_end and any(c is None for _, c in values):
+            raw.truncated = True
+        out.append(raw)
+    return out
