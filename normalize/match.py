@@ -46,7 +46,7 @@ def normalize_label(raw: str) -> Label:
     s = unicodedata.normalize("NFKC", raw or "")
     for a, b in _VARIANTS:
         s = s.replace(a, b)
-    s = regex.sub(r"\s+", "", s)
+    s = regex.sub(r"</?[a-zA-Z][^<>]*>|\s+", "", s)  # markup a reader left in, spaces
     s = s.replace("（", "(").replace("）", ")")
     year = None
     m = _YEAR_PREFIX.match(s)
