@@ -7,3 +7,7 @@ consistency checks first (they produce repair suggestions), compliance after.
 from __future__ import annotations
 
 DOCUMENT_PASSES: list = []
+
+from normalize.checks import check_consistency  # noqa: E402
+
+DOCUMENT_PASSES.append(check_consistency)

@@ -1,0 +1,216 @@
+"""Consistency checks: does each printed indicator follow from its printed components?
+
+Reports compute their indicators by hand, and errors are common: a share taken
+of the wrong total, a rate over the wrong span, a sign lost. The pass
+recomputes every indicator the standard derives (see `normalize.formulas`),
+flags INCONSISTENT where the printed value is outside what rounding allows,
+and for values that are not numbers (MALFORMED, MASKED) ranks the candidate
+readings by the same formulas and writes the best into `suggestion`.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from normalize import span as spans
+from normalize.evaluate import Expected, evaluate, format_like
+from normalize.formulas import BY_INDICATOR, FORMULAS, Formula, Reading, formulas_using
+from normalize.precision import Quantity, decimals_of, quantity
+from normalize.repair import malformed_readings, masked_fill, masked_readings
+from schemas.records import Record
+
+UNREADABLE = {"MALFORMED", "MASKED"}
+
+
+class YearPool:
+    """The records of one data year of one document, looked up by indicator id.
+
+    Components are read from the assessment table first: that is where the
+    standard's form puts them; a compliance table only repeats indicators."""
+
+    def __init__(self, records: list[Record]):
+        self.by_id: dict[str, list[Record]] = defaultdict(list)
+        for r in sorted(records, key=lambda r: r.table_kind != "assessment"):
+            if r.indicator_id:
+                self.by_id[r.indicator_id].append(r)
+
+    def inputs(self) -> dict[str, Quantity]:
+        found = {}
+        for indicator_id, recs in self.by_id.items():
+            for r in recs:
+                q = quantity(r, as_input=True)
+                if q is not None:
+                    found[indicator_id] = q
+                    break
+        return found
+
+    def printed(self, indicator_id: str) -> list[Record]:
+        return self.by_id.get(indicator_id, [])
+
+
+def _pools(records: list[Record]) -> dict[int | None, YearPool]:
+    by_year: dict[int | None, list[Record]] = defaultdict(list)
+    for r in records:
+        by_year[r.data_year].append(r)
+    return {year: YearPool(recs) for year, recs in by_year.items()}
+
+
+def _span_evidence(pools: dict[int | None, YearPool]) -> spans.SpanEvidence:
+    evidence = []
+    for year, pool in pools.items():
+        if year is None:
+            continue
+        inputs = pool.inputs()
+        for formula in FORMULAS:
+            if not formula.needs_span:
+                continue
+            for r in pool.printed(formula.indicator):
+                q = quantity(r, as_input=False)
+                if q is not None:
+                    evidence.append((year, formula.indicator, q, inputs))
+                    break
+    return evidence
+
+
+def base_year(records: list[Record], facts) -> spans.BaseYear:
+    """The planning base year of one document, from its text and its numbers."""
+    return spans.infer(_span_evidence(_pools(records)), getattr(facts, "text", "") or "")
+
+
+def check_consistency(records: list[Record], facts) -> None:
+    """DOCUMENT_PASS: flag INCONSISTENT values, suggest repairs, flag SPAN_UNKNOWN."""
+    pools = _pools(records)
+    base = spans.infer(_span_evidence(pools), getattr(facts, "text", "") or "")
+    for year, pool in pools.items():
+        inputs = pool.inputs()
+        n = base.span(year)
+        for formula in FORMULAS:
+            for record in pool.printed(formula.indicator):
+                if record.value is not None:
+                    _check_printed(record, formula, inputs, n, base)
+                elif record.flags & UNREADABLE:
+                    _suggest_for_indicator(record, formula, inputs, n, base)
+        for record in (r for recs in pool.by_id.values() for r in recs):
+            if record.value is None and record.flags & UNREADABLE and record.indicator_id not in BY_INDICATOR:
+                _suggest_for_component(record, pool, inputs, n)
+
+
+def _computable(formula: Formula, inputs: dict[str, Quantity]) -> bool:
+    return any(all(c in inputs for c in reading.required) for reading in formula.readings)
+
+
+def _with_span(formula: Formula, n: int | None) -> str:
+    return f" with n={n} years" if formula.needs_span and n else ""
+
+
+def _span_note(formula: Formula, base: spans.BaseYear) -> str:
+    return f" ({base.note})" if formula.needs_span else ""
+
+
+def _check_printed(record: Record, formula: Formula, inputs, n: int | None, base: spans.BaseYear) -> None:
+    if not _computable(formula, inputs):
+        return
+    printed = quantity(record, as_input=False)
+    if formula.needs_span and n is None:
+        if not _fits_some_span(formula, inputs, printed):
+            record.flag("INCONSISTENT", f"{formula.indicator} = {formula.readings[0].text}: the printed "
+                                        f"{record.value_raw.strip()} fits no span of 1–{spans.MAX_SPAN} years")
+        record.flag("SPAN_UNKNOWN", f"{base.note}; {formula.indicator} was not checked for a single span")
+        return
+    results = [(reading, evaluate(reading, inputs, n)) for reading in formula.readings]
+    results = [(reading, e) for reading, e in results if e is not None]
+    if not results or any(e.fits(printed) for _, e in results):
+        return
+    reading, expected = results[0]
+    decimals = decimals_of(record.value_raw)
+    shown = format_like(expected.value, decimals)
+    if shown == format_like(printed.value, decimals):
+        shown = format_like(expected.value, (decimals or 0) + 2)
+    reason = (f"{formula.indicator} = {reading.text}{_with_span(formula, n)} = {shown} expected, "
+              f"{record.value_raw.strip()} printed{_span_note(formula, base)}")
+    fitting = [v.text for v in formula.variants if (e := evaluate(v, inputs, n)) is not None and e.fits(printed)]
+    if fitting:
+        reason += f"; the printed value fits the {fitting[0]}"
+    record.flag("INCONSISTENT", reason)
+
+
+def _fits_some_span(formula: Formula, inputs, printed: Quantity) -> bool:
+    for n in range(1, spans.MAX_SPAN + 1):
+        for reading in formula.readings:
+            e = evaluate(reading, inputs, n)
+            if e is None:
+                return True  # cannot compute: no claim either way
+            if e.fits(printed):
+                return True
+    return False
+
+
+def _candidates(record: Record) -> list[Quantity]:
+    if "MALFORMED" in record.flags:
+        return malformed_readings(record.value_raw)
+    return masked_readings(record.value_raw)
+
+
+def _suggest_for_indicator(record: Record, formula: Formula, inputs, n, base) -> None:
+    if formula.needs_span and n is None:
+        return
+    found = _first_expected(formula.readings, inputs, n)
+    if found is None:
+        return
+    reading, expected = found
+    where = f"{formula.indicator} = {reading.text}{_with_span(formula, n)}"
+    candidates = _candidates(record)
+    if not candidates and "MASKED" in record.flags:
+        filled = masked_fill(record.value_raw, expected.value)
+        candidates = [filled] if filled else []
+    ranked = sorted(((expected.misfit(q), q) for q in candidates), key=lambda t: t[0])
+    fitting = [(m, q) for m, q in ranked if m <= 1.0]
+    best_shown = format_like(expected.value, _decimals_of_step(fitting[0][1]) if fitting else 2)
+    if fitting:
+        first = _shown(fitting[0][1])
+        others = [_shown(q) for _, q in fitting[1:]]
+        text = f"{first} (fits {where} = {best_shown}{_span_note(formula, base)})"
+        if others:
+            text += f"; also fits: {', '.join(others)}"
+    else:
+        text = f"no reading of “{record.value_raw.strip()}” fits; {where} = {best_shown}{_span_note(formula, base)}"
+    record.suggestion = text
+
+
+def _suggest_for_component(record: Record, pool: YearPool, inputs, n) -> None:
+    """A component that is not a number: which reading makes its indicator fit the printed value?"""
+    for formula in formulas_using(record.indicator_id):
+        if formula.needs_span and n is None:
+            continue
+        printed = next((q for r in pool.printed(formula.indicator)
+                        if (q := quantity(r, as_input=False)) is not None), None)
+        if printed is None:
+            continue
+        scored = []
+        for q in _candidates(record):
+            trial = dict(inputs, **{record.indicator_id: q})
+            found = _first_expected(formula.readings, trial, n)
+            if found is not None:
+                scored.append((found[1].misfit(printed), q))
+        fitting = sorted((t for t in scored if t[0] <= 1.0), key=lambda t: t[0])
+        if fitting:
+            shown = [_shown(q) for _, q in fitting]
+            record.suggestion = (f"{shown[0]} (makes {formula.indicator} = {formula.readings[0].text} "
+                                 f"fit the printed {formula.indicator})" +
+                                 (f"; also fits: {', '.join(shown[1:4])}" if len(shown) > 1 else ""))
+            return
+
+
+def _first_expected(readings: tuple[Reading, ...], inputs, n) -> tuple[Reading, Expected] | None:
+    """The first reading that can be computed from these inputs, with its result."""
+    return next(((r, e) for r in readings if (e := evaluate(r, inputs, n)) is not None), None)
+
+
+def _decimals_of_step(q: Quantity) -> int:
+    d = 0
+    while q.step * 2 < 10.0 ** (-d) * 0.999 and d < 12:
+        d += 1
+    return d
+
+
+def _shown(q: Quantity) -> str:
+    return format_like(q.value, _decimals_of_step(q))

@@ -1,0 +1,160 @@
+"""Consistency checks against numbers read off the seed reports (see tests/seed_tables.py)."""
+from __future__ import annotations
+
+import pytest
+
+from normalize.checks import base_year, check_consistency
+from normalize.repair import malformed_readings, masked_readings
+from seed_tables import (SEED_001, SEED_001_ASSESSED, SEED_001_TEXT, SEED_003, SEED_003_ASSESSED,
+                         SEED_003_TEXT, Facts, make, records)
+
+
+def _checked(table, year, assessed, text):
+    recs = records(table, year, assessed)
+    check_consistency(recs, Facts(text, year))
+    return {r.indicator_id: r for r in recs}
+
+
+@pytest.fixture
+def seed_001():
+    return _checked(SEED_001, 2022, SEED_001_ASSESSED, SEED_001_TEXT)
+
+
+@pytest.fixture
+def seed_003():
+    return _checked(SEED_003, 2018, SEED_003_ASSESSED, SEED_003_TEXT)
+
+
+def test_seed_001_span_is_eleven_years_from_the_co2_rate():
+    recs = records(SEED_001, 2022, SEED_001_ASSESSED)
+    found = base_year(recs, Facts(SEED_001_TEXT, 2022))
+    assert (found.year, found.source) == (2011, "data")
+    assert "I26" in found.note
+
+
+def test_seed_001_elasticities_check_out_over_eleven_years(seed_001):
+    assert "INCONSISTENT" not in seed_001["I13"].flags
+    assert "INCONSISTENT" not in seed_001["I26"].flags
+    assert "SPAN_UNKNOWN" not in seed_001["I13"].flags
+
+
+def test_seed_001_malformed_i10_gets_the_reading_that_fits(seed_001):
+    i10 = seed_001["I10"]
+    assert i10.value is None and "MALFORMED" in i10.flags and i10.needs_review
+    assert i10.suggestion.startswith("-4.85 (fits I10")
+    assert "n=11" in i10.suggestion
+
+
+@pytest.mark.parametrize("indicator", ["I02", "I03", "I06", "I08", "I09", "I11", "I14", "I27", "I28"])
+def test_seed_001_plain_ratios_are_consistent(seed_001, indicator):
+    assert not seed_001[indicator].flags
+
+
+def test_seed_001_pollutant_elasticity_is_not_the_mean_of_all_four(seed_001):
+    """-9.97 printed; the four pollutants' mean over 11 years is -10.45, COD and NOx alone give -9.97."""
+    i25 = seed_001["I25"]
+    assert "INCONSISTENT" in i25.flags
+    assert "-10.45 expected" in i25.reasons[0]
+    assert "COD, NOx only" in i25.reasons[0]
+
+
+def test_seed_003_base_year_from_the_text():
+    found = base_year(records(SEED_003, 2018, SEED_003_ASSESSED), Facts(SEED_003_TEXT, 2018))
+    assert (found.year, found.source) == (2010, "text")
+
+
+def test_seed_003_share_of_high_tech_output_is_inconsistent(seed_003):
+    i01 = seed_003["I01"]
+    assert "INCONSISTENT" in i01.flags
+    assert "34.97 expected, 39.31 printed" in i01.reasons[0]
+
+
+def test_seed_003_co2_rate_is_inconsistent_because_intensity_rose(seed_003):
+    i26 = seed_003["I26"]
+    assert "INCONSISTENT" in i26.flags
+    assert "expected, 3.37 printed" in i26.reasons[0]
+    assert "-4.12 expected" in i26.reasons[0]
+
+
+@pytest.mark.parametrize("indicator", ["I02", "I03", "I06", "I08", "I09", "I10", "I11", "I13", "I14",
+                                       "I25", "I27", "I28"])
+def test_seed_003_other_indicators_are_consistent(seed_003, indicator):
+    assert not seed_003[indicator].flags
+
+
+def test_seed_003_water_reuse_rate_uses_a_total_the_table_does_not_print(seed_003):
+    """81.17 = 316.30 / 389.68 (narrative); the table's 3163000 m³ and 77.94 万m³ give 80.23."""
+    assert "80.23 expected, 81.17 printed" in seed_003["I15"].reasons[0]
+
+
+def test_flags_stay_rare_on_the_consistent_indicators_of_003():
+    clean = {k: v for k, v in SEED_003.items() if k.split(".")[0] not in {"I01", "I15", "I26"}}
+    recs = records(clean, 2018, SEED_003_ASSESSED)
+    check_consistency(recs, Facts(SEED_003_TEXT, 2018))
+    assert sum(r.needs_review for r in recs) < 0.03 * len(recs)
+
+
+def test_span_unknown_without_text_or_a_fitting_co2_rate():
+    table = {k: v for k, v in SEED_003.items() if not k.startswith("I26")}
+    recs = records(table, 2018, SEED_003_ASSESSED)
+    check_consistency(recs, Facts("", 2018))
+    by_id = {r.indicator_id: r for r in recs}
+    assert "SPAN_UNKNOWN" in by_id["I10"].flags
+    assert not by_id["I10"].needs_review
+    assert "INCONSISTENT" not in by_id["I10"].flags
+
+
+def test_a_rate_that_fits_no_span_is_inconsistent_even_when_the_span_is_unknown():
+    recs = records(SEED_003, 2018, SEED_003_ASSESSED)
+    check_consistency(recs, Facts("", 2018))
+    i26 = next(r for r in recs if r.indicator_id == "I26")
+    assert {"INCONSISTENT", "SPAN_UNKNOWN"} <= i26.flags
+
+
+def test_printed_precision_sets_the_tolerance():
+    """56.50 printed allows ±0.005: 2595000 / 45928 = 56.502; 56.52 is outside."""
+    recs = records({"I02.employees": "45928", "I02.industrial_value_added": "2595000.00", "I02": "56.52"},
+                   2022, {})
+    check_consistency(recs, Facts())
+    assert "INCONSISTENT" in recs[-1].flags
+    assert "56.50 expected, 56.52 printed" in recs[-1].reasons[0]
+
+
+def test_coarse_printing_forgives_more():
+    recs = records({"I02.employees": "45928", "I02.industrial_value_added": "2595000", "I02": "57"}, 2022, {})
+    check_consistency(recs, Facts())
+    assert not recs[-1].flags
+
+
+def test_masked_indicator_gets_the_recomputed_print_that_fits_the_mask():
+    table = dict(SEED_003)
+    recs = records(table, 2018, SEED_003_ASSESSED)
+    i02 = next(r for r in recs if r.indicator_id == "I02")
+    i02.value, i02.value_raw = None, "3*.34"
+    i02.flag("MASKED")
+    check_consistency(recs, Facts(SEED_003_TEXT, 2018))
+    assert i02.suggestion.startswith("38.34 (fits I02")
+
+
+def test_masked_component_is_solved_from_its_indicator():
+    recs = records({"I02.employees": "129*7", "I02.industrial_value_added": "496758.52", "I02": "38.34"},
+                   2018, {})
+    check_consistency(recs, Facts())
+    assert recs[0].suggestion.startswith("12957 (makes I02")
+
+
+def test_malformed_readings_put_the_point_anywhere():
+    values = [q.value for q in malformed_readings("-0.4.85")]
+    assert {-0.485, -4.85, -48.5, -0.0485} <= set(values)
+
+
+def test_masked_readings_only_for_few_holes():
+    assert len(masked_readings("5*.3")) == 10
+    assert masked_readings("******") == []
+
+
+def test_compliance_table_values_are_checked_against_assessment_components():
+    recs = records({"I01.high_tech_output": "723782.20", "I01.total_industrial_output": "2069827.16"}, 2018, {})
+    recs.append(make("I01", "39.31", 2018, table_kind="compliance"))
+    check_consistency(recs, Facts())
+    assert "INCONSISTENT" in recs[-1].flags
