@@ -40,6 +40,9 @@ FLAGS: dict[str, Flag] = {
         Flag("COMPLIANCE_MISMATCH", "the reported 是否达标 disagrees with the value and the requirement", True),
         Flag("TABLES_DISAGREE", "the assessment and compliance tables of one document disagree", True),
         Flag("SPAN_UNKNOWN", "the years since the planning base year could not be inferred; checks needing it skipped", False),
+        Flag("REQUIREMENT_DIFFERS", "the report prints a requirement other than HJ 274-2015's; compliance uses the standard's", False),
+        Flag("REQUIREMENT_ASSUMED", "the requirement depends on what the report does not state (region, sign of growth); compliance computed under the assumption in reasons", False),
+        Flag("CORRECTION_INVALID", "corrections.csv says correct but corrected_value is not a usable value; the record stays in review", True),
         # scanned pages
         Flag("OCR_LOW_CONFIDENCE", "OCR read this cell with low confidence or a known confusion; check against the scan", True),
     ]
