@@ -1,0 +1,159 @@
+"""Undo what page layout did to a PDF table: wrapped lines and page breaks.
+
+A PDF has no cells, only glyphs at positions: a label wrapped in a narrow
+column comes out as two lines, a number as "2536248." and "00", and a table
+longer than a page as one table per page, possibly with a row cut in two.
+"""
+from __future__ import annotations
+
+import re
+
+from dataclasses import replace
+
+from schemas.grid import Block, Cell, Paragraph, Row, Table
+
+FRAME_TOLERANCE = 4  # points: the same border drawn on two pages
+
+# Running page furniture between two parts of one table: "3", "- 3 -", "第 3 页 共 12 页", "Page 3".
+PAGE_FURNITURE = re.compile(r"^[-—–\s第页共/|PpageＰ\d]*\d[-—–\s第页共/|PpageＰ\d]*$")
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """The cell text as written before the column width wrapped it.
+
+    Chinese never has spaces between characters and a number never has a space
+    inside it, so those lines are glued; two Latin words keep their space."""
+    out = ""
+    for line in (part.strip() for part in lines):
+        if not line:
+            continue
+        if out and _latin_break(out[-1], line[0]):
+            out += " "
+        out += line
+    return out
+
+
+def _latin_break(left: str, right: str) -> bool:
+    if not (left.isascii() and right.isascii()):
+        return False
+    return left.isalpha() and right.isalnum() or left.isdigit() and right.isalpha()
+
+
+def stitch(pages: list[list[Block]]) -> list[Block]:
+    """Blocks of all pages in order, a table continued on the next page appended to its start."""
+    out: list[Block] = []
+    open_table: Table | None = None  # ended its page with nothing but furniture after it
+    for blocks in pages:
+        first = next((i for i, b in enumerate(blocks) if isinstance(b, Table)), None)
+        sequence = list(blocks)
+        if (open_table is not None and first is not None and _furniture(blocks[:first])
+                and _same_frame(open_table, blocks[first])):
+            _append(open_table, blocks[first])
+            sequence[first] = open_table
+            out.extend(b for i, b in enumerate(blocks) if i != first)
+        else:
+            out.extend(blocks)
+        last = max((i for i, b in enumerate(sequence) if isinstance(b, Table)), default=None)
+        open_table = sequence[last] if last is not None and _furniture(sequence[last + 1:]) else None
+    return out
+
+
+def _furniture(blocks: list[Block]) -> bool:
+    return all(isinstance(b, Paragraph) and PAGE_FURNITURE.match(b.text.strip()) for b in blocks)
+
+
+def _width(table: Table) -> int:
+    return max((len(r.cells) for r in table.rows), default=0)
+
+
+def _same_frame(a: Table, b: Table) -> bool:
+    """Two parts of one table share their left and right borders."""
+    if a.loc.bbox is None or b.loc.bbox is None:
+        return _width(a) == _width(b)
+    return abs(a.loc.bbox[0] - b.loc.bbox[0]) < FRAME_TOLERANCE and abs(a.loc.bbox[2] - b.loc.bbox[2]) < FRAME_TOLERANCE
+
+
+def _regrid(parts: list[Table]) -> None:
+    """Lay the parts on one column grid: a part whose rows were all merged cells (a title
+    block at the foot of a page) has fewer columns than the body on the next page."""
+    edges = sorted({round(c.loc.bbox[0]) for t in parts for r in t.rows for c in r.cells if c.loc.bbox})
+    columns: list[float] = []
+    for x in edges:
+        if not columns or x - columns[-1] > FRAME_TOLERANCE:
+            columns.append(x)
+    for table in parts:
+        for row in table.rows:
+            placed = [Cell("", replace(row.loc, column=i + 1)) for i in range(len(columns))]
+            for cell in row.cells:
+                if cell.loc.bbox is None:
+                    continue
+                i = min(range(len(columns)), key=lambda k: abs(columns[k] - cell.loc.bbox[0]))
+                placed[i] = Cell(cell.text, replace(cell.loc, column=i + 1))
+            row.cells = placed
+
+
+def _append(table: Table, part: Table) -> None:
+    """Add a continuation page's rows; a row cut by the page break is joined to its first half.
+
+    Word repeats a table's top rows on every page when asked to. A repeated
+    header row is left in (the row reader skips repeated headers); repeated
+    title rows above it (the table title, 园区名称/填报时间) are dropped, as
+    they would read as label text. The first row after them is the second
+    half of a cut row when its 序号 is empty and its 指标 or 单位 is too: a
+    real row always has a label and a unit."""
+    if _width(table) != _width(part):
+        _regrid([table, part])
+    header = _header_index(table)
+    titles = {_row_key(r) for r in table.rows[:max(header, 0)]}
+    header_key = _row_key(table.rows[header]) if header >= 0 else None
+    rows, start = [], 0
+    while start < len(part.rows) and _row_key(part.rows[start]) in titles | {header_key}:
+        if _row_key(part.rows[start]) == header_key:
+            rows.append(part.rows[start])
+        start += 1
+    rest = part.rows[start:]
+    if rest and _continues_previous(table, rest[0]):
+        for mine, more in zip(table.rows[-1].cells, rest[0].cells):
+            mine.text = join_wrapped([mine.text, more.text])
+        rest = rest[1:]
+    table.rows.extend(rows + rest)
+
+
+def _header_index(table: Table) -> int:
+    for i, row in enumerate(table.rows):
+        if any(_squeeze(t) == "序号" for t in row.texts):
+            return i
+    return -1
+
+
+def _columns(table: Table) -> dict[str, int]:
+    """Columns of 序号, 指标 and 单位 (and 分类 before 序号), by the header's words."""
+    index = _header_index(table)
+    if index < 0:
+        return {}
+    found: dict[str, int] = {}
+    for c, text in enumerate(_squeeze(t) for t in table.rows[index].texts):
+        for name in ("序号", "指标", "单位"):
+            if text.startswith(name) and name not in found:
+                found[name] = c
+    return found
+
+
+def _continues_previous(table: Table, row: Row) -> bool:
+    columns = _columns(table)
+    if "序号" not in columns or not row.filled:
+        return False
+
+    def empty(name: str) -> bool:
+        return name in columns and (row.cell(columns[name]) is None or row.cell(columns[name]).empty)
+
+    leading_empty = all(c.empty for c in row.cells[: columns["序号"] + 1])
+    return leading_empty and (empty("指标") or empty("单位"))
+
+
+def _row_key(row: Row) -> tuple[str, ...]:
+    return tuple(_squeeze(t) for t in row.texts)
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
