@@ -47,7 +47,7 @@ class YearPool:
         return self.by_id.get(indicator_id, [])
 
 
-def _pools(records: list[Record]) -> dict[int | None, YearPool]:
+def pools_by_year(records: list[Record]) -> dict[int | None, YearPool]:
     by_year: dict[int | None, list[Record]] = defaultdict(list)
     for r in records:
         by_year[r.data_year].append(r)
@@ -73,12 +73,12 @@ def _span_evidence(pools: dict[int | None, YearPool]) -> spans.SpanEvidence:
 
 def base_year(records: list[Record], facts) -> spans.BaseYear:
     """The planning base year of one document, from its text and its numbers."""
-    return spans.infer(_span_evidence(_pools(records)), getattr(facts, "text", "") or "")
+    return spans.infer(_span_evidence(pools_by_year(records)), getattr(facts, "text", "") or "")
 
 
 def check_consistency(records: list[Record], facts) -> None:
     """DOCUMENT_PASS: flag INCONSISTENT values, suggest repairs, flag SPAN_UNKNOWN."""
-    pools = _pools(records)
+    pools = pools_by_year(records)
     base = spans.infer(_span_evidence(pools), getattr(facts, "text", "") or "")
     for year, pool in pools.items():
         inputs = pool.inputs()

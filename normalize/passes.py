@@ -11,3 +11,7 @@ DOCUMENT_PASSES: list = []
 from normalize.checks import check_consistency  # noqa: E402
 
 DOCUMENT_PASSES.append(check_consistency)
+
+from normalize.compliance import check_compliance  # noqa: E402
+
+DOCUMENT_PASSES.append(check_compliance)

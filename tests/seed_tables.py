@@ -144,7 +144,9 @@ def make(indicator_id: str, raw: str, year: int | None, table_kind: str = "asses
                data_year=year, indicator_id=indicator_id, assessed=assessed, column_label="数值")
     r.record_key = f"{source_file}|{table_kind}|{indicator_id}|数值|1"
     text = raw.strip()
-    if text in TEXT_VALUES:
+    if text in {"", "-", "/"}:
+        pass
+    elif text in TEXT_VALUES:
         r.value_text = text
     elif re.fullmatch(r"-?\d+(\.\d+)?%?", text):
         r.value = float(text.rstrip("%"))
