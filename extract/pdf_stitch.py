@@ -100,7 +100,8 @@ def _append(table: Table, part: Table) -> None:
     title rows above it (the table title, 园区名称/填报时间) are dropped, as
     they would read as label text. The first row after them is the second
     half of a cut row when its 序号 is empty and its 指标 or 单位 is too: a
-    real row always has a label and a unit."""
+    real row always has a label and a unit. (分类 is no guide: a category
+    merged down over the break continues its text there.)"""
     if _width(table) != _width(part):
         _regrid([table, part])
     header = _header_index(table)
@@ -127,7 +128,7 @@ def _header_index(table: Table) -> int:
 
 
 def _columns(table: Table) -> dict[str, int]:
-    """Columns of 序号, 指标 and 单位 (and 分类 before 序号), by the header's words."""
+    """Columns of 序号, 指标 and 单位, by the header's words."""
     index = _header_index(table)
     if index < 0:
         return {}
@@ -147,8 +148,7 @@ def _continues_previous(table: Table, row: Row) -> bool:
     def empty(name: str) -> bool:
         return name in columns and (row.cell(columns[name]) is None or row.cell(columns[name]).empty)
 
-    leading_empty = all(c.empty for c in row.cells[: columns["序号"] + 1])
-    return leading_empty and (empty("指标") or empty("单位"))
+    return empty("序号") and (empty("指标") or empty("单位"))
 
 
 def _row_key(row: Row) -> tuple[str, ...]:
