@@ -21,9 +21,9 @@ def cmd_ingest(args) -> int:
     results = ingest(source, progress=None if args.quiet else stderr_progress)
     records = [r for res in results for r in res.records]
     # review loop
-    from . import panel, review
-    review.apply_corrections(records, out)
-    review.write_review_files(records, out)
+    from . import panel, review as review_loop
+    review_loop.apply_corrections(records, out)
+    review_loop.write_review_files(records, out)
     panel.write_panel(records, out)
     frame = outputs.write_records(records, out)
     review = outputs.write_review(frame, out)
