@@ -42,3 +42,9 @@ def labels(rows: list[list[str]], column: int = 2) -> list[str]:
 
 def squeeze(text: str) -> str:
     return "".join(text.split())
+
+
+def body_rows(table) -> list[list[str]]:
+    """A read table's rows from its header row (the one with 序号) down, as texts."""
+    start = next(i for i, r in enumerate(table.rows) if any(squeeze(t) == "序号" for t in r.texts))
+    return [r.texts for r in table.rows[start:]]

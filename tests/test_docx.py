@@ -7,18 +7,12 @@ from docx import Document as new_docx
 
 from extract import docx as docx_reader
 from extract import legacy
-from fixture_seeds import BAD, DOCX, seed_tables, squeeze
+from fixture_seeds import BAD, DOCX, body_rows, seed_tables, squeeze
 from schemas.grid import Paragraph, ReadError, Table
 
 
 def _read(name):
     return docx_reader.read(DOCX / f"{name}.docx")
-
-
-def _body(table):
-    """Rows from the header row down, as texts."""
-    start = next(i for i, r in enumerate(table.rows) if any(squeeze(t) == "序号" for t in r.texts))
-    return [r.texts for r in table.rows[start:]]
 
 
 def _row(table, label):
@@ -41,7 +35,7 @@ def test_tables_are_the_seed_tables_cell_for_cell(name):
     assert len(doc.tables) == len(expected)
     for table, seed in zip(doc.tables, expected):
         width = len(table.rows[0].cells)
-        assert _body(table) == [row + [""] * (width - len(row)) for row in seed]
+        assert body_rows(table) == [row + [""] * (width - len(row)) for row in seed]
 
 
 def test_vertically_merged_category_appears_once_per_block():

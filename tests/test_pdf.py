@@ -9,7 +9,7 @@ from PIL import Image
 
 from extract import pdf as pdf_reader
 from extract.pdf_stitch import join_wrapped
-from fixture_seeds import BAD, PDF, seed_tables, squeeze
+from fixture_seeds import BAD, PDF, body_rows, seed_tables, squeeze
 from schemas.grid import Paragraph, ReadError
 
 
@@ -17,15 +17,10 @@ def _read(name):
     return pdf_reader.read(PDF / f"{name}.pdf")
 
 
-def _body(table):
-    start = next(i for i, r in enumerate(table.rows) if any(squeeze(t) == "序号" for t in r.texts))
-    return [r.texts for r in table.rows[start:]]
-
-
 def _data_rows(table, seed):
     """The table's rows below its first header, repeated headers left out; the seed's the same way."""
     header = squeeze("".join(seed[0]))
-    return [r for r in _body(table) if squeeze("".join(r)) != header], seed[1:]
+    return [r for r in body_rows(table) if squeeze("".join(r)) != header], seed[1:]
 
 
 def _column(rows, c):
