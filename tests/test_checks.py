@@ -1,6 +1,8 @@
 """Consistency checks against numbers read off the seed reports (see tests/seed_tables.py)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from normalize.checks import base_year, check_consistency
@@ -158,3 +160,45 @@ def test_compliance_table_values_are_checked_against_assessment_components():
     recs.append(make("I01", "39.31", 2018, table_kind="compliance"))
     check_consistency(recs, Facts())
     assert "INCONSISTENT" in recs[-1].flags
+
+
+# ---------------------------------------------------------------- the seeds through the whole pipeline
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "text"
+
+
+def _ingested(name):
+    from ecopark.ingest import ingest_file
+
+    path = SEED_DIR / name
+    if not path.exists():
+        pytest.skip("seed fixtures not present")
+    result = ingest_file(path, SEED_DIR)
+    assert result.status == "ok", result.error
+    return result.records
+
+
+def _assessment(records):
+    return {r.indicator_id: r for r in records if r.table_kind == "assessment" and r.indicator_id}
+
+
+def test_pipeline_seed_001():
+    recs = _assessment(_ingested("001_98bb576f2842cd57.txt"))
+    assert recs["I10"].suggestion.startswith("-4.85 (fits I10")
+    assert recs["I10"].value is None and recs["I10"].needs_review
+    for indicator in ("I02", "I03", "I06", "I08", "I09", "I11", "I13", "I14", "I26", "I27", "I28"):
+        assert not recs[indicator].flags, (indicator, recs[indicator].reasons)
+
+
+def test_pipeline_seed_003():
+    recs = _assessment(_ingested("003_b52cdd33f1ff9352.txt"))
+    assert "INCONSISTENT" in recs["I01"].flags and "INCONSISTENT" in recs["I26"].flags
+    for indicator in ("I02", "I03", "I06", "I08", "I11", "I14", "I27", "I28"):
+        assert "INCONSISTENT" not in recs[indicator].flags, (indicator, recs[indicator].reasons)
+    assert "n=8" in recs["I26"].reasons[0]
+
+
+@pytest.mark.parametrize("name", ["000_dfd356fa93262e66.txt", "002_4a25218a541a50f3.txt"])
+def test_consistent_seeds_send_fewer_than_3_in_100_to_review(name):
+    recs = _ingested(name)
+    assert sum(r.needs_review for r in recs) < 0.03 * len(recs)

@@ -1,6 +1,8 @@
 """Requirements as printed in the seeds, computed compliance, and self-contradicting reports."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from normalize.compliance import check_compliance, region_of
@@ -116,3 +118,33 @@ def test_catalogue_spellings_do_not_count_as_differing():
     r2.requirement_raw = REGIONAL_003
     check_compliance([r, r2], Facts())
     assert "REQUIREMENT_DIFFERS" not in r.flags | r2.flags
+
+
+# ---------------------------------------------------------------- the seeds through the whole pipeline
+
+SEED_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "text"
+
+
+def _ingested(name):
+    from ecopark.ingest import ingest_file
+
+    if not (SEED_DIR / name).exists():
+        pytest.skip("seed fixtures not present")
+    return ingest_file(SEED_DIR / name, SEED_DIR).records
+
+
+def test_pipeline_seed_002_reports_compliance_its_values_bear_out():
+    recs = _ingested("002_4a25218a541a50f3.txt")
+    reported = [r for r in recs if r.table_kind == "compliance" and r.compliant_reported]
+    assert len(reported) == 32
+    assert not any("COMPLIANCE_MISMATCH" in r.flags or "TABLES_DISAGREE" in r.flags for r in recs)
+    i09 = next(r for r in reported if r.indicator_id == "I09")          # 6.30 ≥ 6, 是
+    assert (i09.compliant_reported, i09.compliant_computed) == ("yes", "yes")
+    i28 = next(r for r in reported if r.indicator_id == "I28")          # 0.17 > 0.1, 否
+    assert (i28.compliant_reported, i28.compliant_computed) == ("no", "no")
+
+
+def test_pipeline_seed_004_tables_disagree_only_on_i27():
+    recs = _ingested("004_ab0b14322d25fbd5.txt")
+    disagreeing = {(r.indicator_id, r.table_kind) for r in recs if "TABLES_DISAGREE" in r.flags}
+    assert disagreeing == {("I27", "assessment"), ("I27", "compliance")}
