@@ -130,18 +130,24 @@ def _check_printed(record: Record, formula: Formula, inputs, n: int | None, base
     fitting = [v.text for v in formula.variants if (e := evaluate(v, inputs, n)) is not None and e.fits(printed)]
     if fitting:
         reason += f"; the printed value fits the {fitting[0]}"
+    if formula.needs_span:
+        other_spans = [m for m in range(1, spans.MAX_SPAN + 1) if m != n and _fits_span(formula, inputs, printed, m)]
+        if other_spans:
+            reason += f"; it would fit n={_span_list(other_spans)}"
     record.flag("INCONSISTENT", reason)
 
 
+def _fits_span(formula: Formula, inputs, printed: Quantity, n: int) -> bool:
+    return any((e := evaluate(r, inputs, n)) is not None and e.fits(printed) for r in formula.readings)
+
+
+def _span_list(spans_: list[int]) -> str:
+    return f"{spans_[0]}–{spans_[-1]}" if len(spans_) > 2 and spans_[-1] - spans_[0] == len(spans_) - 1 \
+        else ", ".join(map(str, spans_))
+
+
 def _fits_some_span(formula: Formula, inputs, printed: Quantity) -> bool:
-    for n in range(1, spans.MAX_SPAN + 1):
-        for reading in formula.readings:
-            e = evaluate(reading, inputs, n)
-            if e is None:
-                return True  # cannot compute: no claim either way
-            if e.fits(printed):
-                return True
-    return False
+    return any(_fits_span(formula, inputs, printed, n) for n in range(1, spans.MAX_SPAN + 1))
 
 
 def _candidates(record: Record) -> list[Quantity]:
