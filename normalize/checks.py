@@ -127,9 +127,10 @@ def _check_printed(record: Record, formula: Formula, inputs, n: int | None, base
         shown = format_like(expected.value, (decimals or 0) + 2)
     reason = (f"{formula.indicator} = {reading.text}{_with_span(formula, n)} = {shown} expected, "
               f"{record.value_raw.strip()} printed{_span_note(formula, base)}")
-    fitting = [v.text for v in formula.variants if (e := evaluate(v, inputs, n)) is not None and e.fits(printed)]
+    fitting = sorted((e.misfit(printed), v.text) for v in formula.variants
+                     if (e := evaluate(v, inputs, n)) is not None and e.fits(printed))
     if fitting:
-        reason += f"; the printed value fits the {fitting[0]}"
+        reason += f"; the printed value fits the {fitting[0][1]}"
     if formula.needs_span:
         other_spans = [m for m in range(1, spans.MAX_SPAN + 1) if m != n and _fits_span(formula, inputs, printed, m)]
         if other_spans:
