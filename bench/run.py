@@ -1,0 +1,93 @@
+"""Throughput of the whole pipeline per input format, in-process.
+
+Every fixture report of a format is ingested with `ecopark.ingest.ingest_file`
+(read, locate tables, match, build records, checks), once to warm caches and
+lazy imports, then `--rounds` times; the best round counts, since the slower
+ones measure whatever else the machine was doing. Peak memory is the
+process's resident high-water mark after all formats ran (ru_maxrss), and
+the Python heap peak per format (tracemalloc, one extra untimed round).
+
+    .venv/bin/python bench/run.py [--rounds 5] [--target 20]
+
+Exits non-zero when a format misses the target documents/second, so the bench
+can gate a release; the timed tests do not.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ecopark.ingest import ingest_file  # noqa: E402
+
+FIXTURES = ROOT / "fixtures"
+# format -> the reports of that format (bad files and no-table files are not reports)
+SETS = {
+    "text": sorted((FIXTURES / "text").glob("*.txt")),
+    "docx": sorted(p for p in (FIXTURES / "docx").glob("*.docx") if not p.stem.startswith("no_table")),
+    "pdf": sorted(p for p in (FIXTURES / "pdf").glob("*.pdf") if not p.stem.startswith("no_table")),
+    "scanned": sorted((FIXTURES / "scanned").glob("*.pdf")),
+}
+TARGETS = {"docx", "pdf"}  # formats the ≥ target documents/second promise covers
+
+
+def ingest_all(paths: list[Path]) -> None:
+    for path in paths:
+        result = ingest_file(path, root=FIXTURES)
+        if result.status != "ok":
+            raise SystemExit(f"{path}: {result.status}: {result.error}")
+
+
+def best_round(paths: list[Path], rounds: int) -> float:
+    ingest_all(paths)  # warm-up: imports, catalogue, font caches
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        ingest_all(paths)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def heap_peak(paths: list[Path]) -> int:
+    tracemalloc.start()
+    ingest_all(paths)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--target", type=float, default=20.0, help="documents per second for docx and pdf")
+    parser.add_argument("--formats", nargs="*", default=list(SETS))
+    args = parser.parse_args()
+    missed = []
+    print(f"{'format':8} {'docs':>4} {'best s':>8} {'docs/s':>8} {'ms/doc':>8} {'heap MiB':>9}")
+    for fmt in args.formats:
+        paths = SETS[fmt]
+        if not paths:
+            print(f"{fmt:8} {'-':>4}  (no fixtures)")
+            continue
+        seconds = best_round(paths, args.rounds)
+        rate = len(paths) / seconds
+        heap = heap_peak(paths) / 2**20
+        print(f"{fmt:8} {len(paths):4d} {seconds:8.3f} {rate:8.1f} {1000 / rate:8.1f} {heap:9.1f}")
+        if fmt in TARGETS and rate < args.target:
+            missed.append(f"{fmt} {rate:.1f}/s")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory: {rss:.0f} MiB")
+    if missed:
+        print(f"below the target of {args.target:g} documents/s: {', '.join(missed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
