@@ -202,3 +202,112 @@ def test_pipeline_seed_003():
 def test_consistent_seeds_send_fewer_than_3_in_100_to_review(name):
     recs = _ingested(name)
     assert sum(r.needs_review for r in recs) < 0.03 * len(recs)
+
+
+# ---------------------------------------------------------------- clean synthetic reports stay clean
+
+def _synthetic_report(rng: "random.Random", value_added_in_yi: bool = False):
+    """A report computed the way a park's staff computes it: from unrounded figures, then every
+    figure printed rounded (components to integers or two decimals, indicators to two decimals).
+    The formulas are written out here independently of normalize.formulas."""
+    data_year, base_year = rng.randint(2016, 2023), rng.randint(2006, 2014)
+    n = data_year - base_year
+    iva = rng.uniform(1e5, 5e6)
+    iva_base = iva / (1 + rng.uniform(-0.03, 0.15)) ** n
+    iva_3y = iva / (1 + rng.uniform(-0.05, 0.2)) ** 3
+    employees = iva / rng.uniform(10, 80)
+    land, land_3y = rng.uniform(2, 40), 0
+    land_3y = land * rng.uniform(0.8, 1.0)
+    energy = iva * rng.uniform(0.05, 0.6)
+    energy_base = energy / (1 + rng.uniform(-0.1, 0.1)) ** n
+    water = iva * rng.uniform(0.5, 8) / 10000
+    water_base = water / (1 + rng.uniform(-0.1, 0.1)) ** n
+    co2, co2_base = iva * rng.uniform(0.2, 2), 0
+    co2_base = co2 / iva * iva_base / (1 - rng.uniform(-0.05, 0.15)) ** n
+    polls = {p: (rng.uniform(1, 3000),) for p in ("cod", "ammonia_nitrogen", "so2", "nox")}
+    polls = {p: (v[0], v[0] / (1 + rng.uniform(-0.3, 0.05)) ** n) for p, v in polls.items()}
+    high, total = iva * rng.uniform(1, 3) * rng.uniform(0.1, 0.9), iva * rng.uniform(3, 4)
+    used, generated, stored = 0, iva * rng.uniform(0.01, 0.1), rng.uniform(0, 500)
+    used = (generated + stored) * rng.uniform(0.6, 1.0)
+    reused = water * 10000 * rng.uniform(1, 10)
+    wastewater, solid = iva * rng.uniform(0.2, 6), generated
+
+    def g(a, b, years):
+        return (a / b) ** (1 / years) - 1
+
+    e = {p: g(now, base, n) / g(iva, iva_base, n) for p, (now, base) in polls.items()}
+    table = {
+        "I01.high_tech_output": f"{high:.2f}", "I01.total_industrial_output": f"{total:.2f}",
+        "I01": f"{high / total * 100:.2f}",
+        "I02.employees": f"{employees:.0f}", "I02.industrial_value_added": f"{iva:.0f}",
+        "I02": f"{iva / employees:.2f}",
+        "I03.iva_base_year": f"{iva_base:.0f}", "I03.iva_three_years_earlier": f"{iva_3y:.0f}",
+        "I03": f"{g(iva, iva_3y, 3) * 100:.2f}",
+        "I06.solid_waste_utilized": f"{used:.2f}", "I06.solid_waste_generated": f"{generated:.2f}",
+        "I06.stored_waste_utilized": f"{stored:.2f}", "I06": f"{used / (generated + stored) * 100:.2f}",
+        "I08.industrial_land_area": f"{land:.2f}", "I08": f"{iva / land / 10000:.2f}",
+        "I09.industrial_land_area_three_years_earlier": f"{land_3y:.2f}",
+        "I09": f"{g(iva / land, iva_3y / land_3y, 3) * 100:.2f}",
+        "I10.energy_consumption": f"{energy:.1f}", "I10.energy_consumption_base_year": f"{energy_base:.0f}",
+        "I10": f"{g(energy, energy_base, n) / g(iva, iva_base, n):.2f}",
+        "I11": f"{energy / iva:.3f}",
+        "I13.fresh_water_use": f"{water:.2f}", "I13.fresh_water_use_base_year": f"{water_base:.2f}",
+        "I13": f"{g(water, water_base, n) / g(iva, iva_base, n):.2f}",
+        "I14": f"{water * 10000 / iva:.2f}",
+        "I15.reused_water": f"{reused:.0f}", "I15": f"{reused / (reused + water * 10000) * 100:.2f}",
+        "I25": f"{sum(e.values()) / 4:.2f}",
+        "I26.co2_emissions": f"{co2:.0f}", "I26.co2_emissions_base_year": f"{co2_base:.0f}",
+        "I26": f"{(1 - ((co2 / iva) / (co2_base / iva_base)) ** (1 / n)) * 100:.2f}",
+        "I27.wastewater_discharge": f"{wastewater:.2f}", "I27": f"{wastewater / iva:.2f}",
+        "I28.solid_waste_generated": f"{solid:.2f}", "I28": f"{solid / iva:.3f}",
+    }
+    for p, (now, base) in polls.items():
+        table[f"I25.{p}"], table[f"I25.{p}_base_year"] = f"{now:.3f}", f"{base:.2f}"
+    if value_added_in_yi:  # known in 亿元 to one decimal, typed in as 万元 ("2595000")
+        for key, v in (("I02.industrial_value_added", iva), ("I03.iva_base_year", iva_base),
+                       ("I03.iva_three_years_earlier", iva_3y)):
+            table[key] = f"{round(v, -3):.0f}"
+    return data_year, base_year, table
+
+
+@pytest.mark.parametrize("with_text, value_added_in_yi", [(True, False), (False, False), (True, True)])
+def test_clean_synthetic_reports_stay_out_of_review(with_text, value_added_in_yi):
+    import random
+
+    rng = random.Random(20151201)
+    total = flagged = 0
+    reasons = []
+    for _ in range(60):
+        data_year, base, table = _synthetic_report(rng, value_added_in_yi)
+        recs = records(table, data_year, {})
+        text = f"园区于{base}年启动国家生态工业示范园区创建工作" if with_text else ""
+        check_consistency(recs, Facts(text, data_year))
+        total += len(recs)
+        for r in recs:
+            if r.needs_review:
+                flagged += 1
+                reasons.extend(r.reasons)
+    assert flagged < 0.03 * total, reasons[:5]
+    assert flagged == 0 or not with_text, reasons[:5]
+
+
+def test_a_wrong_indicator_in_a_synthetic_report_is_caught():
+    """Each report gets one indicator printed 5% off; nearly all are caught, nothing else is flagged."""
+    import random
+
+    rng = random.Random(274)
+    caught = innocent = 0
+    runs = 60
+    for _ in range(runs):
+        data_year, base, table = _synthetic_report(rng)
+        wrong = rng.choice([k for k in table if "." not in k])
+        printed = table[wrong]
+        decimals = len(printed.split(".")[1]) if "." in printed else 0
+        value = float(printed)
+        table[wrong] = f"{value + max(abs(value) * 0.05, 3 * 10 ** -decimals):.{decimals}f}"
+        recs = records(table, data_year, {})
+        check_consistency(recs, Facts(f"于{base}年启动生态工业示范园区创建工作", data_year))
+        caught += any(r.indicator_id == wrong and "INCONSISTENT" in r.flags for r in recs)
+        innocent += sum(r.needs_review for r in recs if r.indicator_id != wrong)
+    assert caught >= 0.85 * runs
+    assert innocent == 0
