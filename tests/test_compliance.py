@@ -148,3 +148,13 @@ def test_pipeline_seed_004_tables_disagree_only_on_i27():
     recs = _ingested("004_ab0b14322d25fbd5.txt")
     disagreeing = {(r.indicator_id, r.table_kind) for r in recs if "TABLES_DISAGREE" in r.flags}
     assert disagreeing == {("I27", "assessment"), ("I27", "compliance")}
+
+
+def test_a_regional_rule_printed_in_part_is_not_a_different_requirement():
+    r = make("I16", "2.27", 2018, assessed="no")
+    r.requirement_raw = "缺水城市达到20%以上"          # 001 prints the rule over three rows
+    check_compliance([r], Facts())
+    assert "REQUIREMENT_DIFFERS" not in r.flags
+    r.requirement_raw = "缺水城市达到25%以上"
+    check_compliance([r], Facts())
+    assert "REQUIREMENT_DIFFERS" in r.flags
