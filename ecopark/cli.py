@@ -23,7 +23,7 @@ def cmd_ingest(args) -> int:
     # review loop
     from . import panel, review as review_loop
     review_loop.apply_corrections(records, out)
-    review_loop.write_review_files(records, out)
+    review_loop.write_review_files(records, out, source if source.is_dir() else source.parent)
     panel.write_panel(records, out)
     frame = outputs.write_records(records, out)
     review = outputs.write_review(frame, out)

@@ -186,11 +186,14 @@ def write_corrections(records: list[Record], out_dir: str | Path) -> Path:
     return path
 
 
-def write_review_files(records: list[Record], out_dir: str | Path) -> None:
-    """corrections.csv (merged) and review.html, both in `out_dir`."""
-    from ecopark import review_html
+def write_review_files(records: list[Record], out_dir: str | Path, input_dir: str | Path | None = None) -> None:
+    """corrections.csv (merged) and review.html, both in `out_dir`; with `input_dir`, the page
+    also shows an image of the row behind each PDF value in review."""
+    from ecopark import crops, review_html
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_corrections(records, out_dir)
+    if input_dir is not None:
+        crops.attach_crops(records, input_dir, out_dir)
     review_html.write(records, out_dir)

@@ -46,7 +46,7 @@ def _crop(record: Record, out_dir: Path) -> str:
         if path:
             p = Path(path)
             src = os.path.relpath(p, out_dir) if p.is_absolute() else p.as_posix()
-            return f'<img class="crop" src="{_e(Path(src).as_posix())}" alt="scan of the cell">'
+            return f'<img class="crop" src="{_e(Path(src).as_posix())}" alt="the row in the source file">'
     return ""
 
 

@@ -8,7 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import regex
+
 from ecopark import review, review_html
+from ecopark.crops import page_and_bbox
 from ecopark.cli import main
 from seed_tables import make
 
@@ -155,3 +158,21 @@ def test_round_trip_keeps_every_decision(tmp_path):
     again = _ingest(src, out).set_index("record_key")
     assert again.loc[I01_003, "decision"] == "reject"
     assert _rows(out / "corrections.csv")[I10_001]["decision"] == "correct"
+
+
+def test_review_page_shows_the_pdf_row_behind_a_value(tmp_path):
+    pdf = SEEDS.parent / "pdf" / "001_changchun_2022.pdf"
+    if not pdf.exists():
+        pytest.skip("PDF fixtures not present")
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(pdf, src / pdf.name)
+    _ingest(src, tmp_path / "out")
+    page = (tmp_path / "out" / "review.html").read_text(encoding="utf-8")
+    images = regex.findall(r'<img class="crop" src="([^"]+)"', page)
+    assert images and all((tmp_path / "out" / img).stat().st_size > 1000 for img in images)
+
+
+def test_location_parsing_for_crops():
+    assert page_and_bbox("page 2, row 3, bbox 488,133,544,149") == (2, (488.0, 133.0, 544.0, 149.0))
+    assert page_and_bbox("line 274") is None
