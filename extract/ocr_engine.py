@@ -1,0 +1,74 @@
+"""The one RapidOCR engine of the process, and a tally of what it was asked to do.
+
+Building the engine loads three ONNX models (about a second), so it is built
+once and shared. The models are the PP-OCR Chinese ones shipped inside the
+rapidocr wheel (site-packages/rapidocr/models); `model_root_dir` points there
+explicitly so nothing is ever fetched at run time.
+
+`CALLS` counts detector runs by purpose ("page" = a whole page read with the
+text detector, "region" = the text above/below a table, "probe" = a cheap
+title/metadata look at a page that is not part of the table) and recognised
+text lines ("lines"). Tests use it to prove that narrative pages are never read
+in full; the bench reports it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+CALLS: Counter = Counter()
+
+
+@lru_cache(maxsize=1)
+def engine():
+    import rapidocr
+    from rapidocr import RapidOCR
+
+    models = Path(rapidocr.__file__).parent / "models"
+    return RapidOCR(params={
+        "Global.log_level": "error",
+        "Global.model_root_dir": str(models),
+        "Global.use_cls": False,       # table cells are upright; the classifier only costs time
+        "Rec.rec_batch_num": 16,       # cells of a page are recognised in a few large batches
+        "Rec.rec_img_shape": [3, 48, 48],  # no padding of short lines to 320 px: a dash costs a dash
+        # the detector only sees strips above/below a table and small renders of page 1: shrink
+        # them to at most 1280 px instead of blowing a 300-px strip up to 736 px high
+        "Det.limit_type": "max",
+        "Det.limit_side_len": 1280,
+    })
+
+
+def _bgr(img: np.ndarray) -> np.ndarray:
+    return np.repeat(img[:, :, None], 3, axis=2) if img.ndim == 2 else img
+
+
+def recognise(lines: list[np.ndarray]) -> list[tuple[str, float]]:
+    """Text and score of each single-line image, in the order given."""
+    if not lines:
+        return []
+    CALLS["lines"] += len(lines)
+    out = engine().recognize_txt([_bgr(im) for im in lines])
+    return [(t, float(s)) for t, s in zip(out.txts, out.scores)]
+
+
+def detect(img: np.ndarray, purpose: str) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, top, x1, bottom) of the text lines the detector finds in `img`, top to bottom."""
+    CALLS[purpose] += 1
+    res = engine()(_bgr(img), use_cls=False, use_rec=False)
+    if getattr(res, "boxes", None) is None or not len(res.boxes):
+        return []
+    boxes = [(int(b[:, 0].min()), int(b[:, 1].min()), int(b[:, 0].max()) + 1, int(b[:, 1].max()) + 1)
+             for b in res.boxes]
+    return sorted(boxes, key=lambda b: (b[1] // 10, b[0]))
+
+
+def detect_and_read(img: np.ndarray, purpose: str, keep=None) -> list[tuple[tuple[int, int, int, int], str, float]]:
+    """Every text line found in `img` (or those `keep(boxes)` selects): box in img pixels, text, score."""
+    boxes = detect(img, purpose)
+    if keep is not None:
+        boxes = keep(boxes)
+    crops = [img[max(0, y0 - 2):y1 + 2, max(0, x0 - 2):x1 + 2] for x0, y0, x1, y1 in boxes]
+    return [(box, text, score) for box, (text, score) in zip(boxes, recognise(crops))]

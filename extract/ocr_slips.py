@@ -1,0 +1,247 @@
+"""Known OCR confusions in indicator-table cells, caught before they become silent errors.
+
+A recogniser that reads `/` as `1`, a hyphen as `一`, or drops a decimal point
+still reports a high score. What makes such a slip visible is knowing what the
+cell should look like: its column (value, unit, requirement — from the header),
+the catalogue's unit and requirement for the row's indicator, and the glyph
+itself (a lone dash's length says hyphen or em dash; a lone stroke's slant says
+`/` or `1`; a number with more ink blobs than characters lost one).
+
+The rule for every check: fix only what is unambiguous and then cap the
+confidence a little (SAFE_FIX); when in doubt keep what was read and drop the
+confidence below the review threshold (DOUBT), which the record builder turns
+into OCR_LOW_CONFIDENCE. Nothing is ever replaced by a guess without a flag.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import cv2
+import numpy as np
+import regex
+from rapidfuzz import fuzz, process
+
+from . import ocr_grid
+from .ocr_engine import recognise
+
+SAFE_FIX = 0.9   # a fix that cannot be wrong, still marked as touched
+DOUBT = 0.6      # below the 0.8 review threshold: a person checks the scan
+
+ROLE_WORDS = [  # first match wins; texts are compared without whitespace
+    ("selected", ("是否选为", "考核指标", "是否")),
+    ("category", ("分类",)),
+    ("number", ("序号",)),
+    ("unit", ("单位",)),
+    ("requirement", ("要求", "目标值", "标准值")),
+    ("value", ("数值", "数据", "现状值", "指标值")),
+    ("label", ("指标", "名称")),
+]
+
+DASHES = "-‐‑‒–—―一－_ー"
+NUMERIC = regex.compile(r"[-+]?[0-9]+(?:[.,][0-9]+)*%?")
+LETTER_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1",
+                               "，": ",", "．": ".", "·": "."})
+
+
+def column_roles(texts: dict[int, str]) -> dict[int, str]:
+    """{column: role} for a header row; empty unless at least three columns are recognised."""
+    roles: dict[int, str] = {}
+    for col, text in sorted(texts.items()):
+        flat = regex.sub(r"\s+", "", text)
+        if not flat or len(flat) > 12:
+            continue
+        for role, words in ROLE_WORDS:
+            if any(w in flat for w in words) and role not in roles.values():
+                roles[col] = role
+                break
+        else:
+            if regex.fullmatch(r"(19|20)\d\d年?(数值|数据)?", flat):
+                roles[col] = "value"
+    return roles if len(roles) >= 3 else {}
+
+
+@lru_cache(maxsize=1)
+def _catalogue():
+    from schemas.catalogue import load
+
+    entries = list(load())
+    return entries, [e.name_zh.replace("{year}", "") for e in entries]
+
+
+def catalogue_entry(label: str):
+    """The catalogue row a label most likely names, or None; approximate on purpose (OCR)."""
+    flat = regex.sub(r"\s+|[a-z]$", "", label)
+    if len(flat) < 3:
+        return None
+    entries, names = _catalogue()
+    hit = process.extractOne(flat, names, scorer=fuzz.ratio, score_cutoff=80)
+    return entries[hit[2]] if hit else None
+
+
+def review(cells, roles: dict[int, str], page) -> None:
+    """Check and, where safe, correct every cell of one table page in place."""
+    role_of = {c.box.col: roles.get(c.box.col) for c in cells}
+    em = page.em
+    labels = {}
+    for c in cells:
+        if role_of[c.box.col] == "label" and c.text:
+            labels[c.box.row] = catalogue_entry(c.text)
+    second = []
+    for c in cells:
+        role = role_of[c.box.col]
+        if not c.lines:
+            continue
+        if role == "value":
+            _join_wrapped_number(c)
+        if len(c.lines) == 1:
+            _lone_glyph(c, page, em)
+        if role == "value":
+            _value(c, page)
+            if NUMERIC.fullmatch(c.text) and not c.wrapped:
+                second.append(c)
+        elif role == "unit":
+            _against_catalogue(c, labels.get(c.box.row), "unit")
+        elif role == "requirement":
+            _requirement(c, labels.get(c.box.row))
+    _second_opinion(second, page)
+
+
+def _join_wrapped_number(c) -> None:
+    """A number wrapped in a narrow column ('1449735.' over '44') is one number."""
+    if len(c.texts) > 1 and all(regex.fullmatch(r"[-0-9.,%]+", t) for t in c.texts):
+        first, last = c.lines[0], c.lines[-1]
+        joined = ocr_grid.TextLine(min(ln.x0 for ln in c.lines), first.y0, max(ln.x1 for ln in c.lines), last.y1,
+                                   sum(ln.components for ln in c.lines), sum(ln.dots for ln in c.lines))
+        c.texts, c.scores, c.lines = ["".join(c.texts)], [min(c.scores)], [joined]
+        c.wrapped = True
+
+
+REASONS: Counter = Counter()  # why confidences were capped, for the bench and for debugging
+
+
+def _cap(c, i: int, score: float, why: str = "fixed") -> None:
+    if score < c.scores[i]:
+        REASONS[why] += 1
+    c.scores[i] = min(c.scores[i], score)
+
+
+def dash(line, em: float) -> tuple[str, float] | None:
+    """A lone flat stroke is a dash; its length says which one. (text, confidence) or None.
+
+    The recogniser is poor at a dash alone (it says '-', '一' or '—' at random
+    with low scores); the shape is not: a hyphen is a third of an em, a dash
+    (—) or the CJK 'one' a whole em. Between the two is left to a person."""
+    w, h = line.x1 - line.x0, line.y1 - line.y0
+    if line.components != 1 or h > 0.3 * em or w < 1.4 * h:
+        return None
+    ratio = w / em
+    if ratio < 0.5:
+        return "-", 0.95
+    if ratio > 0.75:
+        return "—", 0.95
+    return "-", DOUBT
+
+
+def _lone_glyph(c, page, em: float) -> None:
+    """A lone upright or leaning stroke: '/' and '1' are told apart by slant, not by the recogniser."""
+    line = c.lines[0]
+    text = c.texts[0].strip()
+    if line.components != 1 or len(text) != 1 or text not in "/1lI|丨" or line.y1 - line.y0 < 0.4 * em:
+        return
+    slant = _slant(page.binary[line.y0:line.y1, line.x0:line.x1])
+    glyph = "/" if slant > 0.25 else "1" if slant < 0.1 else None
+    if glyph is None:
+        _cap(c, 0, DOUBT, "stroke neither / nor 1")
+    elif glyph != text:
+        c.texts[0] = glyph
+        _cap(c, 0, SAFE_FIX)
+
+
+def _slant(blob: np.ndarray) -> float:
+    """How far the stroke leans right per unit of height (0 upright, ~0.4 for a slash)."""
+    ys, xs = np.nonzero(blob)
+    if len(ys) < 5 or np.ptp(ys) == 0:
+        return 0.0
+    top, bottom = xs[ys <= np.percentile(ys, 25)].mean(), xs[ys >= np.percentile(ys, 75)].mean()
+    return float((top - bottom) / (np.ptp(ys) + 1) * 2)
+
+
+def _value(c, page) -> None:
+    for i, text in enumerate(c.texts):
+        fixed = text.strip()
+        if regex.fullmatch(r"[一－—–―]+", fixed):           # a dash read as the CJK 'one'
+            fixed = "-"
+        elif regex.fullmatch(r"[一－—–―][0-9.,]+%?", fixed):  # minus sign read as 'one'
+            fixed = "-" + fixed[1:]
+        elif regex.search(r"[0-9]", fixed) and not regex.search(r"\p{Han}", fixed):
+            candidate = fixed.translate(LETTER_DIGITS)
+            if NUMERIC.fullmatch(candidate):
+                fixed = candidate
+        if fixed != text:
+            c.texts[i] = fixed
+            _cap(c, i, SAFE_FIX)
+        if NUMERIC.fullmatch(fixed):
+            _number_shape(c, i, fixed)
+        elif regex.search(r"[0-9]", fixed) and not regex.search(r"\p{Han}", fixed):
+            _cap(c, i, DOUBT, "digits mixed with other signs")
+
+
+def _number_shape(c, i: int, text: str) -> None:
+    """Points on the page against points in the text: a decimal point the recogniser dropped
+    is still a dot on the baseline; a point doubled or at an end is a slip too."""
+    if c.lines[i].dots > text.count("."):
+        _cap(c, i, DOUBT, "a printed point not in the text")
+    if ".." in text or text.endswith(".") or text.startswith("."):
+        _cap(c, i, DOUBT, "stray decimal point")
+    if text.count(".") > 1:
+        _cap(c, i, DOUBT, "two decimal points")  # '-0.4.85' may be what was printed; a person looks
+
+
+def _second_opinion(cells, page) -> None:
+    """Read numeric values again from a binarised, enlarged crop; any disagreement is doubt."""
+    crops, where = [], []
+    for c in cells:
+        for i, ln in enumerate(c.lines):
+            img = ocr_grid.line_image(page.gray, ln, margin=12)
+            img = cv2.resize(img, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+            _, img = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+            crops.append(img)
+            where.append((c, i))
+    for (c, i), (text, score) in zip(where, recognise(crops)):
+        again = text.strip().translate(LETTER_DIGITS)
+        if again != c.texts[i] and not (again.lstrip("一－—") == c.texts[i].lstrip("-") and c.texts[i].startswith("-")):
+            _cap(c, i, DOUBT, "second reading differs")
+
+
+def _against_catalogue(c, entry, field: str) -> None:
+    """A unit that differs from the catalogue's only by a confusable character is a slip."""
+    if entry is None or not c.texts:
+        return
+    expected = getattr(entry, field)
+    got = c.text.replace("\n", "")
+    if got == expected or len(expected) < 2:
+        return
+    if _confusable(got) == _confusable(expected):
+        c.texts = [expected]
+        c.scores = [min(min(c.scores), SAFE_FIX)]
+        c.lines = c.lines[:1]
+
+
+def _confusable(text: str) -> str:
+    return text.translate(str.maketrans({"1": "/", "l": "/", "I": "/", "|": "/", "一": "—", "-": "—",
+                                         "》": "≥", "≧": "≥", "≦": "≤", "<": "≤", ">": "≥", "2": "≥"}))
+
+
+def _requirement(c, entry) -> None:
+    """≥/≤ are the characters most often lost; the catalogue says which one the row has."""
+    for i, text in enumerate(c.texts):
+        fixed = text.replace("≧", "≥").replace("≦", "≤")
+        if fixed != text:
+            c.texts[i] = fixed
+            _cap(c, i, SAFE_FIX)
+    if entry is None or "\n" in entry.requirement:
+        return
+    expected, got = entry.requirement, c.text.replace("\n", "")
+    if got != expected and expected[:1] in "≥≤" and _confusable(got) == _confusable(expected):
+        c.texts, c.scores, c.lines = [expected], [min(min(c.scores), DOUBT + 0.15)], c.lines[:1]

@@ -1,0 +1,334 @@
+"""Scanned PDF pages: find the indicator table and read it cell by cell with offline OCR.
+
+For extract/pdf.py (pdfplumber) — the whole interface:
+
+    from extract import scan
+    if scan.is_scanned(page):              # a pdfplumber page without a usable text layer
+        ...
+    blocks = scan.read_pages(path, [3, 4, 5, 6])   # 1-based numbers of such pages
+
+`read_pages` returns Paragraph and Table blocks in page order: the title lines of
+the first page (a probe, not a full read), the text just above and below the
+table, and one Table per table page (rows continue from page to page; a repeated
+header row is returned as it stands). `read(path)` reads a wholly scanned PDF into
+a Document on its own (format "scanned-pdf", layout "pdf-ocr").
+
+Why it is shaped like this: OCR is the slow part (about a second per dense
+page region on two cores), and a report is mostly narrative. So every page is
+first triaged on a 72-dpi render for a ruled grid; only grid pages are rendered
+at 200 dpi, deskewed by the angle of their rules, cut into cells along the
+rules, and only the cell contents are recognised, in batches. A grid page is the
+indicator table when its header row names the table's columns (指标, 单位, 要求…)
+or when it continues a table page before it with the same columns. Narrative
+pages are never read in full; page 1 gets a title probe. Every cell keeps the
+recogniser's confidence, lowered by `ocr_slips` where a known confusion is
+possible, so doubtful values reach a person as OCR_LOW_CONFIDENCE.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+
+from schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
+
+from . import ocr_grid, ocr_slips
+from .ocr_engine import CALLS, detect_and_read, recognise
+
+TRIAGE_DPI = 72
+READ_DPI = 200
+PROBE_DPI = 80
+HEADER_WORDS = ("指标", "单位", "要求", "序号", "考核", "数值", "分类")
+HEADER_ROWS_PROBED = 6
+
+__all__ = ["CALLS", "is_scanned", "read", "read_pages", "scanned_pages"]
+
+
+def is_scanned(page) -> bool:
+    """True for a pdfplumber page whose text cannot be used: (almost) no characters, or
+    characters that are only a tiny fraction of a page covered by an image (an OCR layer
+    of a scanner that recognised a page number or a stamp)."""
+    chars = [c for c in page.chars if c.get("text", "").strip()]
+    if len(chars) >= 50:
+        return False
+    page_area = float(page.width * page.height) or 1.0
+    covered = sum(abs((im["x1"] - im["x0"]) * (im["bottom"] - im["top"])) for im in page.images)
+    return len(chars) < 10 or covered / page_area > 0.5
+
+
+def scanned_pages(path: Path) -> list[int]:
+    """1-based numbers of the pages of `path` that need OCR."""
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [i for i, page in enumerate(pdf.pages, 1) if is_scanned(page)]
+
+
+def read(path: Path) -> Document:
+    path = Path(path)
+    pages = scanned_pages(path)
+    doc = Document(source=str(path), format="scanned-pdf", layout="pdf-ocr")
+    doc.blocks = read_pages(path, pages)
+    if not doc.tables:
+        doc.notes.append("scanned PDF: no ruled indicator table found on the scanned pages")
+    return doc
+
+
+def render(page, dpi: int) -> np.ndarray:
+    img = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+    return img[:, :, 0] if img.ndim == 3 else img
+
+
+@dataclass
+class PageImage:
+    """A page rendered for reading: deskewed grayscale, its ink mask and the angle undone."""
+    number: int
+    gray: np.ndarray
+    binary: np.ndarray
+    angle: float
+
+    @classmethod
+    def of(cls, page, number: int) -> "PageImage":
+        gray = render(page, READ_DPI)
+        angle = ocr_grid.skew_angle(ocr_grid.ink(gray))
+        gray = ocr_grid.deskew(gray, angle)
+        return cls(number, gray, ocr_grid.ink(gray), angle)
+
+
+@dataclass
+class TablePart:
+    """One ruled grid of a page that belongs to an indicator table."""
+    page: PageImage
+    grid: ocr_grid.Grid
+    roles: dict[int, str]
+    em: float  # pixel height of a CJK character in this grid
+
+    done: list = field(default_factory=list)  # cells already recognised (the header probe)
+
+    @property
+    def gray(self):
+        return self.page.gray
+
+    @property
+    def number(self) -> int:
+        return self.page.number
+
+    @property
+    def angle(self) -> float:
+        return self.page.angle
+
+    @property
+    def binary(self):
+        return self.page.binary
+
+
+def read_pages(path: Path, pages: list[int]) -> list[Block]:
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        raise ReadError(f"cannot open PDF for OCR: {e}") from e
+    try:
+        return _read(pdf, sorted(set(pages)))
+    finally:
+        pdf.close()
+
+
+def _read(pdf, pages: list[int]) -> list[Block]:
+    candidates = [n for n in pages if ocr_grid.looks_ruled(render(pdf[n - 1], TRIAGE_DPI))]
+    parts: list[TablePart] = []
+    for n in candidates:
+        page = PageImage.of(pdf[n - 1], n)
+        for i, grid in enumerate(ocr_grid.find_grids(page.gray, page.binary)):
+            part = TablePart(page, grid, {}, ocr_grid.em_height(page.binary, grid))
+            part.roles = _header_roles(part)
+            prev = parts[-1] if parts else None
+            continues = (prev is not None and i == 0 and prev.page.number == n - 1
+                         and _same_columns(prev.grid, grid))
+            if continues and not part.roles:
+                part.roles = prev.roles
+            if part.roles:
+                parts.append(part)
+    blocks: list[Block] = []
+    first = parts[0].page.number if parts else None
+    if pages and pages[0] == 1 and first != 1:
+        blocks += _probe(pdf[0], 1)
+    if first and first - 1 in pages:
+        blocks += _head_of_table(PageImage.of(pdf[first - 2], first - 1))
+    for number in sorted({p.page.number for p in parts}):
+        mine = [p for p in parts if p.page.number == number]
+        floor = 0
+        for part in mine:
+            blocks += _region(part.page, part.em, None, part.grid.bbox[1], floor=floor)
+            blocks.append(_table(part))
+            floor = part.grid.bbox[3]
+        blocks += _region(mine[-1].page, mine[-1].em, mine[-1].grid.bbox[3], None)
+    return blocks
+
+
+def _head_of_table(page: PageImage) -> list[Block]:
+    """The page before the table: a table often starts at its foot with a few ruled rows
+    (title, 园区名称 | 填报时间, 数据基准年) before the header moves to the next page.
+    Those rows are read as a table; the lines just above them, or the page's last lines
+    if there are no such rows, are read as paragraphs. The rest of the page is not read."""
+    h = page.gray.shape[0]
+    grids = [g for g in ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1)
+             if g.bbox[3] > 0.6 * h]
+    if not grids:
+        em = READ_DPI * 10.5 / 72
+        return _region(page, em, int(0.75 * h), None, keep_last=6)
+    out: list[Block] = []
+    parts = [TablePart(page, g, {}, ocr_grid.em_height(page.binary, g)) for g in grids]
+    out += _region(page, parts[0].em, None, grids[0].bbox[1])
+    out += [_table(p) for p in parts]
+    return out
+
+
+def _same_columns(a: ocr_grid.Grid, b: ocr_grid.Grid) -> bool:
+    if len(a.col_edges) != len(b.col_edges):
+        return False
+    width = a.bbox[2] - a.bbox[0]
+    return all(abs(x - y) <= 0.03 * width for x, y in zip(a.col_edges, b.col_edges))
+
+
+# ---------------------------------------------------------------- cells
+
+@dataclass
+class CellText:
+    box: ocr_grid.CellBox
+    lines: list[ocr_grid.TextLine]
+    texts: list[str]
+    scores: list[float]
+    wrapped: bool = False  # a number wrapped over lines and joined (see ocr_slips)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+    @property
+    def confidence(self) -> float | None:
+        return min(self.scores) if self.scores else None
+
+
+def _read_cells(tp: TablePart, boxes: list[ocr_grid.CellBox]) -> list[CellText]:
+    """Text of `boxes`: lone dashes by their shape, every other line recognised in one batch."""
+    cells = [CellText(b, ocr_grid.text_lines(tp.binary, b, tp.em), [], []) for b in boxes]
+    todo = []
+    for c in cells:
+        dash = ocr_slips.dash(c.lines[0], tp.em) if len(c.lines) == 1 else None
+        if dash:
+            c.texts, c.scores = [dash[0]], [dash[1]]
+        else:
+            todo.append(c)
+    crops = [ocr_grid.line_image(tp.gray, ln, margin=8) for c in todo for ln in c.lines]
+    results = iter(recognise(crops))
+    for c in todo:
+        for _ in c.lines:
+            text, score = next(results)
+            c.texts.append(text)
+            c.scores.append(score)
+    return cells
+
+
+def _header_roles(part: TablePart) -> dict[int, str]:
+    """Column roles from the header row, if one of the first rows is the header.
+
+    Only the first rows are recognised here; they are kept on the part, so the
+    table read does not recognise them again."""
+    first = [b for b in part.grid.cells if b.row < HEADER_ROWS_PROBED]
+    part.done = _read_cells(part, first)
+    by_row: dict[int, list[CellText]] = {}
+    for c in part.done:
+        by_row.setdefault(c.box.row, []).append(c)
+    for row in sorted(by_row):
+        roles = ocr_slips.column_roles({c.box.col: c.text for c in by_row[row]})
+        if roles:
+            return roles
+    return {}
+
+
+def _table(tp: TablePart) -> Table:
+    done = tp.done
+    seen = {id(c.box) for c in done}
+    cells = done + _read_cells(tp, [b for b in tp.grid.cells if id(b) not in seen])
+    ocr_slips.review(cells, tp.roles, tp)
+    by_pos = {(c.box.row, c.box.col): c for c in cells}
+    rows = []
+    for r in range(tp.grid.rows):
+        row_cells = []
+        for col in range(tp.grid.cols):
+            c = by_pos.get((r, col))
+            if c is None:
+                row_cells.append(Cell("", Location(page=tp.number, row=r + 1, column=col + 1)))
+                continue
+            loc = Location(page=tp.number, row=r + 1, column=col + 1,
+                           bbox=_points(tp, (c.box.x0, c.box.y0, c.box.x1, c.box.y1)),
+                           confidence=None if c.confidence is None else round(c.confidence, 3))
+            row_cells.append(Cell(c.text, loc))
+        if any(not cell.empty for cell in row_cells):
+            scores = [cell.loc.confidence for cell in row_cells if cell.loc.confidence is not None]
+            rows.append(Row(row_cells, Location(page=tp.number, row=r + 1,
+                                                confidence=min(scores) if scores else None)))
+    return Table(rows, Location(page=tp.number, bbox=_points(tp, tp.grid.bbox)))
+
+
+def _points(tp: TablePart | PageImage, box) -> tuple[float, float, float, float]:
+    """Pixel box of the deskewed page back to PDF points of the original page."""
+    x0, y0, x1, y1 = box
+    inverse = ocr_grid.rotation(tp.gray.shape, -tp.angle)
+    corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float) @ inverse.T
+    k = 72 / READ_DPI
+    return (round(corners[:, 0].min() * k, 1), round(corners[:, 1].min() * k, 1),
+            round(corners[:, 0].max() * k, 1), round(corners[:, 1].max() * k, 1))
+
+
+# ---------------------------------------------------------------- text outside the table
+
+def _paragraphs(found, page: int, scale: float, offset: int = 0) -> list[Paragraph]:
+    """Detected lines as paragraphs, one per visual line, joined left to right when on one baseline."""
+    lines: list[list] = []
+    for box, text, score in found:
+        if lines and abs(box[1] - lines[-1][0][1]) < 0.5 * (box[3] - box[1]):
+            lines[-1][1].append(text)
+            lines[-1][2] = min(lines[-1][2], score)
+        else:
+            lines.append([box, [text], score])
+    return [Paragraph(" ".join(texts), Location(page=page, confidence=round(score, 3),
+                                                bbox=(box[0] * scale, (box[1] + offset) * scale,
+                                                      box[2] * scale, (box[3] + offset) * scale)))
+            for box, texts, score in lines]
+
+
+def _region(page: PageImage, em: float, top: int | None, bottom: int | None,
+            keep_last: int | None = None, floor: int = 0) -> list[Paragraph]:
+    """The few text lines just above (top=None) or just below (bottom=None) a table:
+    its caption or its notes. Only a strip of about ten lines is looked at."""
+    h = page.gray.shape[0]
+    if top is None:
+        top, keep = max(floor, bottom - int(10 * em)), (lambda boxes: boxes[-6:])
+    elif bottom is None and keep_last is None:
+        bottom, keep = min(h, top + int(8 * em)), (lambda boxes: boxes[:4])
+    else:
+        bottom, keep = bottom or h, (lambda boxes: boxes[-keep_last:])
+    if bottom - top < em:
+        return []
+    strip = page.gray[top:bottom]
+    if not ocr_grid.ink(strip).any():
+        return []
+    return _paragraphs(detect_and_read(strip, "region", keep), page.number, 72 / READ_DPI, top)
+
+
+def _probe(page, number: int) -> list[Paragraph]:
+    """A look at page 1 for the report's title, never a full read: the text detector runs on
+    a small render and only the lines set larger than the body text are recognised."""
+    gray = render(page, PROBE_DPI)
+    return _paragraphs(detect_and_read(gray, "probe", _title_lines), number, 72 / PROBE_DPI)
+
+
+def _title_lines(boxes):
+    if not boxes:
+        return boxes
+    heights = np.array([b[3] - b[1] for b in boxes])
+    tall = [b for b, hh in zip(boxes, heights) if hh >= 1.25 * np.median(heights)]
+    return (tall or boxes[:2])[:4]
