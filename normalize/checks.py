@@ -15,7 +15,7 @@ from normalize import span as spans
 from normalize.evaluate import Expected, evaluate, format_like
 from normalize.formulas import BY_INDICATOR, FORMULAS, Formula, Reading, formulas_using
 from normalize.precision import Quantity, decimals_of, quantity
-from normalize.repair import malformed_readings, masked_fill, masked_readings
+from normalize.repair import malformed_readings, masked_fill, masked_readings, slip_readings
 from schemas.records import Record
 
 UNREADABLE = {"MALFORMED", "MASKED"}
@@ -114,6 +114,7 @@ def _check_printed(record: Record, formula: Formula, inputs, n: int | None, base
         if not _fits_some_span(formula, inputs, printed):
             record.flag("INCONSISTENT", f"{formula.indicator} = {formula.readings[0].text}: the printed "
                                         f"{record.value_raw.strip()} fits no span of 1–{spans.MAX_SPAN} years")
+            _suggest_slip_any_span(record, formula, inputs)
         record.flag("SPAN_UNKNOWN", f"{base.note}; {formula.indicator} was not checked for a single span")
         return
     results = [(reading, evaluate(reading, inputs, n)) for reading in formula.readings]
@@ -136,6 +137,35 @@ def _check_printed(record: Record, formula: Formula, inputs, n: int | None, base
         if other_spans:
             reason += f"; it would fit n={_span_list(other_spans)}"
     record.flag("INCONSISTENT", reason)
+    _suggest_slip(record, formula, expected, reading, n, base)
+
+
+# More candidates than this fitting means the formula cannot tell which slip it was.
+MAX_SLIP_SUGGESTIONS = 2
+
+
+def _suggest_slip(record: Record, formula: Formula, expected: Expected, reading: Reading, n, base) -> None:
+    """A contradicted value one slip (a digit, a swap, the sign) away from fitting: say so."""
+    fitting = sorted((expected.misfit(q), q) for q in slip_readings(record.value_raw))
+    fitting = [q for m, q in fitting if m <= 1.0]
+    if 0 < len(fitting) <= MAX_SLIP_SUGGESTIONS and not record.suggestion:
+        shown = ", ".join(_shown(q) for q in fitting)
+        record.suggestion = (f"{shown} (one character away from the printed {record.value_raw.strip()}; "
+                             f"fits {formula.indicator} = {reading.text}{_with_span(formula, n)}"
+                             f"{_span_note(formula, base)})")
+
+
+def _suggest_slip_any_span(record: Record, formula: Formula, inputs) -> None:
+    """As _suggest_slip, when the span is unknown: the slip must fit some span."""
+    fitting = []
+    for q in slip_readings(record.value_raw):
+        ns = [m for m in range(1, spans.MAX_SPAN + 1) if _fits_span(formula, inputs, q, m)]
+        if ns:
+            fitting.append((q, ns))
+    if 0 < len(fitting) <= MAX_SLIP_SUGGESTIONS and not record.suggestion:
+        shown = "; ".join(f"{_shown(q)} (fits with n={_span_list(ns)})" for q, ns in fitting)
+        record.suggestion = (f"{shown}: one character away from the printed {record.value_raw.strip()}, "
+                             f"{formula.indicator} = {formula.readings[0].text}")
 
 
 def _fits_span(formula: Formula, inputs, printed: Quantity, n: int) -> bool:

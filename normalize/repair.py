@@ -84,3 +84,24 @@ def masked_fill(raw: str, value: float) -> Quantity | None:
     if pattern.match(printed):
         return Quantity(float(printed), 0.5 * 10.0 ** (-decimals))
     return None
+
+
+def slip_readings(raw: str) -> list[Quantity]:
+    """Readings one slip away from a printed number: one digit changed (OCR 3↔8, 1↔7, a typo),
+    two neighbouring digits swapped, the sign lost. For values a formula contradicts."""
+    text = (raw or "").strip().replace("%", "").replace("−", "-")
+    if not regex.fullmatch(r"-?\d+(?:\.\d+)?", text):
+        return []
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    step = 0.5 * 10.0 ** (-decimals)
+    spellings = {text[1:] if text.startswith("-") else "-" + text}
+    positions = [i for i, ch in enumerate(text) if ch.isdigit()]
+    for i in positions:
+        for d in "0123456789":
+            if d != text[i]:
+                spellings.add(text[:i] + d + text[i + 1:])
+    for i, j in zip(positions, positions[1:]):
+        if j == i + 1 and text[i] != text[j]:
+            spellings.add(text[:i] + text[j] + text[i] + text[j + 1:])
+    original = float(text)
+    return [Quantity(v, step) for v in sorted({float(s) for s in spellings}) if v != original]

@@ -313,3 +313,25 @@ def test_a_wrong_indicator_in_a_synthetic_report_is_caught():
         innocent += sum(r.needs_review for r in recs if r.indicator_id != wrong)
     assert caught >= 0.85 * runs
     assert innocent == 0
+
+
+@pytest.mark.parametrize("indicator, slipped, meant", [("I02", "58.50", "56.50"),   # OCR 6→8
+                                                         ("I03", "-4.07", "4.07"),   # sign
+                                                         ("I08", "13.83", "13.38")])  # digits swapped
+def test_a_value_one_slip_away_gets_the_fitting_reading(indicator, slipped, meant):
+    table = dict(SEED_001, **{indicator: slipped})
+    recs = {r.indicator_id: r for r in records(table, 2022, SEED_001_ASSESSED)}
+    check_consistency(list(recs.values()), Facts(SEED_001_TEXT, 2022))
+    assert "INCONSISTENT" in recs[indicator].flags
+    assert recs[indicator].suggestion.startswith(f"{meant} (one character away from the printed {slipped}")
+
+
+def test_a_slip_that_also_hides_the_span_still_gets_a_suggestion():
+    """I13 printed 3.00 for -3.00: I13 no longer confirms n=11, I25 fits n=9, so the span is open;
+    -3.00 fits some span, 3.00 none."""
+    table = dict(SEED_001, I13="3.00")
+    recs = {r.indicator_id: r for r in records(table, 2022, SEED_001_ASSESSED)}
+    check_consistency(list(recs.values()), Facts(SEED_001_TEXT, 2022))
+    i13 = recs["I13"]
+    assert {"INCONSISTENT", "SPAN_UNKNOWN"} <= i13.flags
+    assert i13.suggestion.startswith("-3.00 (fits with n=")
