@@ -22,7 +22,9 @@ from schemas.records import Record
 ASSESSED = {"yes": True, "mandatory": True, "no": False}
 _SAID = {"yes": "是", "no": "否"}
 
-_JINGJINJI = regex.compile(r"北京|天津|河北|石家庄|唐山|秦皇岛|邯郸|邢台|保定|张家口|承德|沧州|廊坊|衡水|雄安")
+# at the start of a park's name or address only: "长春市北京大街" is not in Beijing
+_JINGJINJI = regex.compile(r"^(?:中国)?(?:北京|天津|河北|石家庄|唐山|秦皇岛|邯郸|邢台|保定|张家口|承德|沧州|廊坊|衡水|雄安)")
+_ADDRESS = regex.compile(r"通信地址[\s|:：]*([^\n|]{0,40})")
 _WATER_SCARCE = regex.compile(r"(属于|作为|地处|是|为)[^。，,；;]{0,8}缺水(城市|地区)")
 
 
@@ -31,7 +33,8 @@ def region_of(facts) -> str | None:
     given = getattr(facts, "region", None)
     if given:
         return given
-    if _JINGJINJI.search(getattr(facts, "park_name", "") or ""):
+    address = _ADDRESS.search(getattr(facts, "text", "") or "")
+    if _JINGJINJI.match(getattr(facts, "park_name", "") or "") or (address and _JINGJINJI.match(address.group(1))):
         return "jingjinji"
     if _WATER_SCARCE.search(getattr(facts, "text", "") or ""):
         return "water_scarce"

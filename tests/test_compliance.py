@@ -58,6 +58,8 @@ def test_regional_rule_uses_the_loosest_when_the_region_is_unknown():
 def test_region_from_the_park_name():
     assert region_of(Facts(park_name="天津经济技术开发区")) == "jingjinji"
     assert region_of(Facts(park_name="长春经济技术开发区")) is None
+    assert region_of(Facts("通信地址\t河北省廊坊市经济技术开发区", park_name="某园区")) == "jingjinji"
+    assert region_of(Facts("通信地址\t长春市北京大街 6188 号", park_name="某园区")) is None
 
 
 def test_seed_001_assessed_indicators_all_comply():
