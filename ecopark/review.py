@@ -182,7 +182,12 @@ def write_corrections(records: list[Record], out_dir: str | Path) -> Path:
         writer = csv.DictWriter(f, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except PermissionError:  # Excel on Windows locks the file it has open
+        print(f"ecopark: {path} is open in another program and was not updated; close it and run "
+              f"ingest again (your decisions in it were applied)", file=sys.stderr)
+        tmp.unlink(missing_ok=True)
     return path
 
 
