@@ -1,11 +1,11 @@
-"""Text PDFs: ruled tables with pdfplumber, everything else as paragraphs.
+"""Text PDFs: ruled tables with pdfplumber's table finder, everything else as paragraphs.
 
-pdfplumber is thorough but slow (pdfminer interprets every glyph), so it only
-sees the pages that matter: pdfium (already installed as pdfplumber's renderer)
-reads the text of every page in a few milliseconds, pages whose text names an
-indicator table are table-parsed, and so is each page after a page that had a
-table, because a long table runs on without its title. A table cut by page
-breaks is stitched back into one `Table` (see `extract.pdf_stitch`).
+Glyphs and ruling lines come from pdfium (installed with pdfplumber as its
+renderer), which reads a page in milliseconds where pdfminer takes a tenth of
+a second (see `extract.pdf_page`). Only pages whose text names an indicator
+table are table-parsed, and each page after a page that had a table, because
+a long table runs on without its title; other pages become paragraphs. A
+table cut by page breaks is stitched back into one `Table` (`extract.pdf_stitch`).
 
 Pages without a text layer but with a page-sized image are scans and go to the
 OCR reader (`extract.scan.read_pages`).
@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfplumber.table import TableFinder
 
 from schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
 
+from .pdf_page import PdfiumPage
 from .pdf_stitch import join_wrapped, stitch
 
 # Words that only an indicator table (or its title) puts on a page.
@@ -35,31 +36,40 @@ SCANNED_MIN_IMAGE = 0.5     # ... and is a scan if an image covers this share of
 
 def read(path: Path) -> Document:
     _check_complete(path)
-    pages = _page_texts(path)
     doc = Document(source=str(path), format="pdf", layout="pdf-text")
-    scanned = [n for n, (_, is_scan) in enumerate(pages, start=1) if is_scan]
     per_page: dict[int, list[Block]] = {}
+    scanned: list[int] = []
+    pdf = _open(path)
     try:
-        with pdfplumber.open(path) as plumber:
-            previous_had_table = False
-            for n, (text, is_scan) in enumerate(pages, start=1):
-                if is_scan:
-                    previous_had_table = False
-                    continue
-                if previous_had_table or any(w in text for w in TABLE_WORDS):
-                    per_page[n] = _read_table_page(plumber.pages[n - 1], n)
-                    previous_had_table = any(isinstance(b, Table) for b in per_page[n])
-                else:
-                    per_page[n] = _paragraphs(text, n)
-                    previous_had_table = False
-    except ReadError:
-        raise
-    except Exception as e:  # pdfminer chokes on a file pdfium could open
-        raise ReadError(f"the PDF is damaged and its text cannot be read ({type(e).__name__})") from None
+        previous_had_table = False
+        for n, page in enumerate(pdf, start=1):
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            if textpage.count_chars() < SCANNED_MAX_CHARS and _has_page_image(page):
+                scanned.append(n)
+                previous_had_table = False
+            elif previous_had_table or any(w in text for w in TABLE_WORDS):
+                per_page[n] = _read_table_page(PdfiumPage(page, textpage), n)
+                previous_had_table = any(isinstance(b, Table) for b in per_page[n])
+            else:
+                per_page[n] = _paragraphs(text, n)
+                previous_had_table = False
+        page_count = len(pdf)
+    finally:
+        pdf.close()
     if scanned:
-        _add_ocr(path, scanned, per_page, doc, all_scanned=len(scanned) == len(pages))
+        _add_ocr(path, scanned, per_page, doc, all_scanned=len(scanned) == page_count)
     doc.blocks = stitch([per_page[n] for n in sorted(per_page)])
     return doc
+
+
+def _open(path: Path):
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        if "password" in str(e).lower():
+            raise ReadError("the PDF is password-protected") from None
+        raise ReadError(f"the PDF is damaged and cannot be opened ({e})") from None
 
 
 def _check_complete(path: Path) -> None:
@@ -71,26 +81,6 @@ def _check_complete(path: Path) -> None:
         tail = f.read()
     if b"%%EOF" not in tail:
         raise ReadError("the PDF is incomplete (truncated: its end is missing); download or copy it again")
-
-
-def _page_texts(path: Path) -> list[tuple[str, bool]]:
-    """(text, is_scanned) per page, from pdfium."""
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as e:
-        if "password" in str(e).lower():
-            raise ReadError("the PDF is password-protected") from None
-        raise ReadError(f"the PDF is damaged and cannot be opened ({e})") from None
-    try:
-        out = []
-        for page in pdf:
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            scanned = textpage.count_chars() < SCANNED_MAX_CHARS and _has_page_image(page)
-            out.append((text, scanned))
-        return out
-    finally:
-        pdf.close()
 
 
 def _has_page_image(page) -> bool:
@@ -107,18 +97,16 @@ def _paragraphs(text: str, page: int) -> list[Block]:
     return [Paragraph(line, Location(page=page)) for line in lines if line]
 
 
-def _read_table_page(page, number: int) -> list[Block]:
+def _read_table_page(page: PdfiumPage, number: int) -> list[Block]:
     """Tables and the lines around them, top to bottom."""
-    page = page.dedupe_chars()  # fake bold: every glyph printed twice at the same spot
-    found = page.find_tables(TABLE_SETTINGS)
     placed: list[tuple[float, Block]] = []
-    outside = page
-    for table in found:
+    boxes = []
+    for table in TableFinder(page, TABLE_SETTINGS).tables:
         rows = _table_rows(table, number)
         if rows:
             placed.append((table.bbox[1], Table(rows, Location(page=number, bbox=table.bbox))))
-        outside = outside.outside_bbox(table.bbox)
-    for line in outside.extract_text_lines():
+            boxes.append(table.bbox)
+    for line in page.text_lines(page.outside(boxes)):
         bbox = (line["x0"], line["top"], line["x1"], line["bottom"])
         placed.append((line["top"], Paragraph(line["text"], Location(page=number, bbox=bbox))))
     placed.sort(key=lambda item: item[0])

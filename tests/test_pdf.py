@@ -2,12 +2,12 @@
 import sys
 import types
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
 from extract import pdf as pdf_reader
+from extract.pdf_page import PdfiumPage
 from extract.pdf_stitch import join_wrapped
 from fixture_seeds import BAD, PDF, body_rows, seed_tables, squeeze
 from schemas.grid import Paragraph, ReadError
@@ -146,8 +146,10 @@ def _fake_bold_pdf(path):
 def test_doubled_glyphs_are_printed_once(tmp_path):
     path = tmp_path / "bold.pdf"
     _fake_bold_pdf(path)
-    with pdfplumber.open(path) as plumber:
-        (table,) = [b for b in pdf_reader._read_table_page(plumber.pages[0], 1) if not isinstance(b, Paragraph)]
+    document = pdfium.PdfDocument(str(path))
+    page = document[0]
+    (table,) = [b for b in pdf_reader._read_table_page(PdfiumPage(page, page.get_textpage()), 1)
+                if not isinstance(b, Paragraph)]
     assert table.rows[0].texts == ["Total", "2536248.00"]
 
 
