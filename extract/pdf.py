@@ -17,6 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import TableFinder
+from pdfplumber.utils import extract_text
 
 from schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
 
@@ -102,7 +103,7 @@ def _read_table_page(page: PdfiumPage, number: int) -> list[Block]:
     placed: list[tuple[float, Block]] = []
     boxes = []
     for table in TableFinder(page, TABLE_SETTINGS).tables:
-        rows = _table_rows(table, number)
+        rows = _table_rows(table, page, number)
         if rows:
             placed.append((table.bbox[1], Table(rows, Location(page=number, bbox=table.bbox))))
             boxes.append(table.bbox)
@@ -113,17 +114,16 @@ def _read_table_page(page: PdfiumPage, number: int) -> list[Block]:
     return [block for _, block in placed]
 
 
-def _table_rows(table, page: int) -> list[Row]:
+def _table_rows(table, page: PdfiumPage, number: int) -> list[Row]:
     """pdfplumber leaves None where a merged cell covers the grid: that becomes "" as schemas.grid asks."""
-    texts = table.extract()
     rows = []
-    for r, (geometry, values) in enumerate(zip(table.rows, texts), start=1):
+    for r, geometry in enumerate(table.rows, start=1):
         cells = []
-        for c, (bbox, value) in enumerate(zip(geometry.cells, values), start=1):
-            text = join_wrapped((value or "").split("\n"))
-            cells.append(Cell(text, Location(page=page, row=r, column=c, bbox=bbox)))
+        for c, bbox in enumerate(geometry.cells, start=1):
+            lines = extract_text(page.chars_in(bbox)).split("\n") if bbox else []
+            cells.append(Cell(join_wrapped(lines), Location(page=number, row=r, column=c, bbox=bbox)))
         if any(not cell.empty for cell in cells):
-            rows.append(Row(cells, Location(page=page, row=r)))
+            rows.append(Row(cells, Location(page=number, row=r)))
     return rows
 
 
