@@ -33,8 +33,9 @@ def region_of(facts) -> str | None:
     given = getattr(facts, "region", None)
     if given:
         return given
-    address = _ADDRESS.search(getattr(facts, "text", "") or "")
-    if _JINGJINJI.match(getattr(facts, "park_name", "") or "") or (address and _JINGJINJI.match(address.group(1))):
+    printed = _ADDRESS.search(getattr(facts, "text", "") or "")
+    address = getattr(facts, "address", "") or (printed.group(1) if printed else "")
+    if _JINGJINJI.match(getattr(facts, "park_name", "") or "") or _JINGJINJI.match(address):
         return "jingjinji"
     if _WATER_SCARCE.search(getattr(facts, "text", "") or ""):
         return "water_scarce"

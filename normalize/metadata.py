@@ -54,6 +54,7 @@ class Facts:
     report_year: YearFact = field(default_factory=YearFact)
     base_year: YearFact = field(default_factory=YearFact)   # 数据基准年, document-wide
     filed_year: YearFact = field(default_factory=YearFact)  # 填报时间
+    address: str = ""                                         # 通信地址, for region-dependent requirements
     text: str = ""                                            # all narrative text, for the checks
 
     @property
@@ -83,13 +84,13 @@ def first_year(patterns, lines) -> YearFact:
     return YearFact()
 
 
-def _park_from_rows(doc: Document) -> str:
-    """'园区名称' in one cell and the name in the next non-empty cell of the row."""
+def _labelled_cell(doc: Document, label: str) -> str:
+    """A label in one cell ('园区名称', '通信地址') and its text in the next non-empty cell of the row."""
     for table in doc.tables:
         for row in table.rows:
             texts = [regex.sub(r"\s+", "", c.text) for c in row.cells]
             for i, t in enumerate(texts):
-                if t in ("园区名称", "园区名称:", "园区名称："):
+                if t.rstrip(":：") == label:
                     rest = [x for x in texts[i + 1:] if x]
                     if rest:
                         return rest[0]
@@ -105,7 +106,7 @@ def find(doc: Document) -> Facts:
             facts.park_name = normalize_park_name(m.group(1))
             break
     if not facts.park_name:
-        facts.park_name = normalize_park_name(_park_from_rows(doc))
+        facts.park_name = normalize_park_name(_labelled_cell(doc, "园区名称"))
     if not facts.park_name:
         for line in lines[:40]:
             candidate = normalize_park_name(line)
@@ -115,6 +116,7 @@ def find(doc: Document) -> Facts:
     facts.report_year = first_year(_REPORT_YEAR, lines)
     facts.base_year = first_year([_BASE_YEAR], lines)
     facts.filed_year = first_year([_FILED], lines)
+    facts.address = _labelled_cell(doc, "通信地址")
     facts.text = "\n".join(p.text for p in doc.paragraphs)
     return facts
 
