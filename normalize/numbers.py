@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
+
+from schemas import catalogue
 
 MISSING_MARKS = {"-", "--", "/", "—", "——", "–", "―", "−", "\\", "无", "/ ", "-/-", "－", "ー", "一"}
 CATEGORIES = {"达标", "不达标", "全部完成", "完成", "未完成", "基本完成", "具备", "不具备", "是", "否", "有", "无"}
 
-_NUMBER = regex.compile(r"^([-+]?)(\d+(?:\.\d+)?|\.\d+)(%?)$")
+_NUMBER = regex.compile(r"^([-+]?)(\d+(?:\.\d+)?|\.\d+)(?:[eE]([-+]?\d{1,3}))?(%?)$")
 _MASKED = regex.compile(r"^[-+]?[\d*]*\.?[\d*]*%?$")
 _NUMERIC_LOOKING = regex.compile(r"^[-+−]?[\d.,，。%OoIl]+$")
+_NUMBER_WITH_UNIT = regex.compile(r"^([-+]?\d+(?:\.\d+)?)([\p{Han}a-zA-Z/²³]{1,8})$")
 _THOUSANDS = regex.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
 
 
@@ -28,6 +32,7 @@ class Value:
     percent: bool = False
     decimals: int = 0         # printed decimals, for tolerance in the checks
     masked_digits: int = 0
+    unit: str = ""            # a unit printed in the value cell itself ("259.5亿元")
 
     @property
     def is_number(self) -> bool:
@@ -49,15 +54,28 @@ def parse(raw: str) -> Value:
         return Value("missing")
     m = _NUMBER.match(s)
     if m:
-        sign, digits, pct = m.groups()
-        number = float(digits) * (-1 if sign == "-" else 1)
-        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        sign, digits, exponent, pct = m.groups()
+        number = float(digits) * (-1 if sign == "-" else 1) * 10 ** int(exponent or 0)
+        decimals = max(0, (len(digits.split(".")[1]) if "." in digits else 0) - int(exponent or 0))
         return Value("number", number, percent=bool(pct), decimals=decimals)
+    m = _NUMBER_WITH_UNIT.match(s)
+    if m and catalogue.normalize_unit(m.group(2)) in _known_units():
+        value = parse(m.group(1))
+        value.unit = m.group(2)
+        return value
     if "*" in s and _MASKED.match(s):
         return Value("masked", masked_digits=s.count("*"), percent=s.endswith("%"))
     if _NUMERIC_LOOKING.match(s) and regex.search(r"\d", s):
         return Value("malformed")
     return Value("text", text=s)
+
+
+@lru_cache(maxsize=1)
+def _known_units() -> frozenset[str]:
+    """Every unit the catalogue uses or knows how to convert from."""
+    cat = catalogue.load()
+    units = {catalogue.normalize_unit(e.unit) for e in cat} | {u for _, u in cat.conversions}
+    return frozenset(units - {"—"})
 
 
 def is_category(value: Value) -> bool:

@@ -7,6 +7,9 @@ one). Every doubt becomes a flag with a reason; nothing is dropped.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import PurePosixPath
+
+import regex
 
 from schemas import catalogue
 from schemas.catalogue import normalize_unit
@@ -22,21 +25,28 @@ from .tables import LocatedTable, ValueColumn
 OCR_CONFIDENCE_FLOOR = 0.8
 
 
-def _table_year(table: LocatedTable, facts: Facts) -> tuple[YearFact, bool]:
-    """The year a table's single value column belongs to, and whether it was inferred."""
+_FILENAME_YEAR = regex.compile(r"(?<![0-9A-Za-z])(20[0-4]\d)(?![0-9A-Za-z])")
+
+
+def _table_year(table: LocatedTable, facts: Facts, source_file: str) -> tuple[YearFact, str]:
+    """The year a table's single value column belongs to, and why, when it had to be inferred."""
     for fact in (table_base_year(table.context), heading_year(table.context), facts.base_year, facts.report_year):
         if fact.known:
-            return fact, False
+            return fact, ""
+    named = _FILENAME_YEAR.findall(PurePosixPath(source_file).name)
+    if len(set(named)) == 1:
+        return YearFact(int(named[0])), f"no data year printed; {named[0]} is taken from the file name"
     if facts.filed_year.value:
-        return YearFact(facts.filed_year.value - 1), True
-    return YearFact(), False
+        year = facts.filed_year.value - 1
+        return YearFact(year), f"no data year printed; {year} is the filing year (填报时间) minus one"
+    return YearFact(), ""
 
 
 def records(tables: list[LocatedTable], facts: Facts, source_file: str, fmt: str = "") -> list[Record]:
     out: list[Record] = []
     keys: Counter = Counter()
     for table in tables:
-        year, inferred = _table_year(table, facts)
+        year, inferred = _table_year(table, facts, source_file)
         used: dict[int, set[str]] = {}
         for raw in read_rows(table):
             m = matcher.match(raw.name, number=raw.number, unit=raw.unit, requirement=raw.requirement,
@@ -58,7 +68,7 @@ def records(tables: list[LocatedTable], facts: Facts, source_file: str, fmt: str
 
 
 def _record(table: LocatedTable, raw: RawRow, m: matcher.Match, column: ValueColumn | None, cell,
-            year: YearFact, inferred: bool, facts: Facts, source_file: str, fmt: str) -> Record:
+            year: YearFact, inferred: str, facts: Facts, source_file: str, fmt: str) -> Record:
     label = matcher.normalize_label(raw.name)
     rec = Record(
         source_file=source_file, table_kind=table.kind, name_raw=raw.name,
@@ -80,15 +90,15 @@ def _record(table: LocatedTable, raw: RawRow, m: matcher.Match, column: ValueCol
     return rec
 
 
-def _set_year(rec: Record, column: ValueColumn | None, year: YearFact, inferred: bool) -> None:
+def _set_year(rec: Record, column: ValueColumn | None, year: YearFact, inferred: str) -> None:
     fact = column.year if column is not None and column.year.known else year
     if column is not None and column.year.known:
-        inferred = False
+        inferred = ""
     rec.data_year = fact.value
     if fact.masked:
         rec.flag("YEAR_MASKED")
     elif inferred:
-        rec.flag("YEAR_INFERRED", f"no data year printed; {fact.value} is the filing year minus one")
+        rec.flag("YEAR_INFERRED", inferred)
 
 
 def _set_indicator(rec: Record, m: matcher.Match, label: matcher.Label) -> None:
@@ -130,12 +140,13 @@ def _set_value(rec: Record, raw: RawRow, cell) -> None:
             rec.flag("TEXT_VALUE", f"'{rec.value_raw}' is text where a value was expected")
         return
     number = value.number
+    unit = value.unit or raw.unit
     if rec.indicator_id:
-        factor = catalogue.load().conversion(rec.unit, raw.unit) if raw.unit else 1.0
+        factor = catalogue.load().conversion(rec.unit, unit) if unit else 1.0
         if factor is None:
-            if normalize_unit(raw.unit) != "—" and normalize_unit(rec.unit) != "—":
-                rec.flag("UNIT_UNKNOWN", f"unit '{raw.unit}' cannot be converted to '{rec.unit}'")
+            if normalize_unit(unit) != "—" and normalize_unit(rec.unit) != "—":
+                rec.flag("UNIT_UNKNOWN", f"unit '{unit}' cannot be converted to '{rec.unit}'")
         elif factor != 1.0:
             number *= factor
-            rec.flag("UNIT_CONVERTED", f"{rec.value_raw} {raw.unit} = {number:g} {rec.unit}")
+            rec.flag("UNIT_CONVERTED", f"{rec.value_raw} {unit} = {number:g} {rec.unit}")
     rec.value = round(number, 10)

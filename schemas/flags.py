@@ -34,7 +34,7 @@ FLAGS: dict[str, Flag] = {
         Flag("UNIT_CONVERTED", "the report's unit differed from the catalogue unit; value was converted", False),
         Flag("UNIT_UNKNOWN", "the report's unit could not be converted into the catalogue unit; value kept as printed", True),
         Flag("YEAR_MASKED", "the document masks the data year; data_year left empty", False),
-        Flag("YEAR_INFERRED", "the data year was inferred from the filing date (填报时间 minus one)", False),
+        Flag("YEAR_INFERRED", "no data year is printed; it was taken from the file name or the filing date (填报时间) minus one", False),
         # cross-checks (normalize/checks, normalize/compliance)
         Flag("INCONSISTENT", "the printed value disagrees with the value recomputed from its components", True),
         Flag("COMPLIANCE_MISMATCH", "the reported 是否达标 disagrees with the value and the requirement", True),

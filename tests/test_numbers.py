@@ -49,3 +49,14 @@ def test_other_text_is_text_not_category():
 
 def test_yes_no():
     assert [yes_no(x) for x in ["是", "否", "必选", "-", "", " 是 "]] == ["yes", "no", "mandatory", "", "", "yes"]
+
+
+def test_scientific_notation_from_spreadsheets():
+    v = parse("2.595E+06")
+    assert v.kind == "number" and v.number == pytest.approx(2595000)
+
+
+def test_unit_printed_in_the_value_cell():
+    v = parse("259.5亿元")
+    assert v.kind == "number" and v.number == pytest.approx(259.5) and v.unit == "亿元"
+    assert parse("3号文件").kind == "text"

@@ -34,3 +34,18 @@ def test_missing_only_flagged_when_assessed():
     result = ingest_file(SEED.with_name("003_b52cdd33f1ff9352.txt"))
     slashes = [r for r in result.records if r.value_raw.strip() == "/"]
     assert slashes and all(r.assessed in ("", "no") and not r.flags for r in slashes)
+
+
+def test_unit_inside_the_value_cell_is_converted(tmp_path):
+    text = SEED.read_text(encoding="utf-8").replace("\t2595000\n", "\t259.5亿元\n")
+    rec = _ingest(tmp_path, text)["I02.industrial_value_added"]
+    assert rec.value == pytest.approx(2595000) and "UNIT_CONVERTED" in rec.flags
+
+
+def test_year_from_file_name_when_none_is_printed(tmp_path):
+    text = SEED.read_text(encoding="utf-8").replace("数据基准年为2022年", "").replace("2023   年", "")
+    path = tmp_path / "长春经开区2021年度评价报告.txt"
+    path.write_text(text, encoding="utf-8")
+    records = ingest_file(path, tmp_path).records
+    assert {r.data_year for r in records} == {2021}
+    assert all("YEAR_INFERRED" in r.flags for r in records)
