@@ -141,9 +141,12 @@ def _columns(table: Table) -> dict[str, int]:
 
 
 def _continues_previous(table: Table, row: Row) -> bool:
-    columns = _columns(table)
-    if "序号" not in columns or not row.filled:
+    if not row.filled or not table.rows:
         return False
+    columns = _columns(table)
+    if "序号" not in columns:  # the header row itself may be the one cut ("序" / "号")
+        joined = [_squeeze(a + b) for a, b in zip(table.rows[-1].texts, row.texts)]
+        return "序号" in joined and "序号" not in (_squeeze(t) for t in row.texts)
 
     def empty(name: str) -> bool:
         return name in columns and (row.cell(columns[name]) is None or row.cell(columns[name]).empty)

@@ -27,7 +27,8 @@ def test_values_read_off_the_001_table():
     assert _row(table, "高新技术企业工业总产值占园区工业总产值比例")[4] == "≥30 "  # seed keeps the space
 
 
-@pytest.mark.parametrize("name", ["000_changchun_2018", "001_changchun_2022", "002_changchun_auto_2018", "003_wujin_2018"])
+@pytest.mark.parametrize("name", ["000_changchun_2018", "001_changchun_2022", "002_changchun_auto_2018", "003_wujin_2018",
+                                  "004_zhangjiagang_masked"])
 def test_tables_are_the_seed_tables_cell_for_cell(name):
     """Merged cells resolved as schemas.grid says: text in the first row/column, "" below/right."""
     doc = _read(name)

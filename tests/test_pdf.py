@@ -27,7 +27,8 @@ def _column(rows, c):
     return [squeeze(r[c]) for r in rows if squeeze(r[2])]
 
 
-@pytest.mark.parametrize("name", ["000_changchun_2018", "001_changchun_2022", "002_changchun_auto_2018", "003_wujin_2018"])
+@pytest.mark.parametrize("name", ["000_changchun_2018", "001_changchun_2022", "002_changchun_auto_2018", "003_wujin_2018",
+                                  "004_zhangjiagang_masked"])
 def test_table_over_several_pages_comes_back_whole(name):
     """Same rows, same 指标 labels in the same order as the seed: none lost, none doubled."""
     doc = _read(name)
