@@ -8,9 +8,9 @@ from PIL import Image
 
 from extract import pdf as pdf_reader
 from extract.pdf_page import PdfiumPage
-from extract.pdf_stitch import join_wrapped
+from extract.pdf_stitch import join_wrapped, stitch
 from fixture_seeds import BAD, PDF, body_rows, seed_tables, squeeze
-from schemas.grid import Paragraph, ReadError
+from schemas.grid import Cell, Location, Paragraph, ReadError, Row, Table
 
 
 def _read(name):
@@ -187,3 +187,37 @@ def test_scanned_pages_go_to_the_ocr_reader(tmp_path, monkeypatch):
     assert asked == [[1]]
     assert (doc.format, doc.layout) == ("scanned-pdf", "pdf-ocr")
     assert doc.paragraphs[0].text == "园区名称：长春经济技术开发区"
+
+
+def test_masked_digits_stay_masked():
+    """Seed 004 masks digits with *: a reader must not drop or guess them."""
+    assessment = _read("004_zhangjiagang_masked").tables[0]
+    row = {squeeze(r.texts[2]): r.texts for r in assessment.rows}
+    assert row["人均工业增加值"][6] == "**.**"
+    assert row["园区工业增加值*年年均增长率"][6] == "-*.*%"
+
+
+def _part(page, *rows):
+    return Table([Row([Cell(t, Location(page=page, row=i, column=c))
+                        for c, t in enumerate(texts, start=1)], Location(page=page, row=i))
+                 for i, texts in enumerate(rows, start=1)], Location(page=page, bbox=(50, 60, 540, 780)))
+
+
+def test_page_numbers_between_parts_do_not_stop_stitching():
+    header = ["分类", "序号", "指标", "单位", "数值"]
+    first = _part(1, header, ["经济发展", "2", "年末从业人口", "人", "45928"], ["", "", "工业增加", "万元", "2595"])
+    second = _part(2, ["", "", "值", "", "000"], ["", "", "人均工业增加值", "万元/人", "56.50"])
+    blocks = stitch([[first, Paragraph("- 3 -")], [Paragraph("第 4 页"), second]])
+    (table,) = [b for b in blocks if isinstance(b, Table)]
+    assert [r.texts for r in table.rows[1:]] == [["经济发展", "2", "年末从业人口", "人", "45928"],
+                                              ["", "", "工业增加值", "万元", "2595000"],
+                                              ["", "", "人均工业增加值", "万元/人", "56.50"]]
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["- 3 -", "第 4 页"]
+
+
+def test_a_heading_between_tables_keeps_them_apart():
+    header = ["分类", "序号", "指标", "单位", "数值"]
+    first = _part(1, header, ["经济发展", "2", "年末从业人口", "人", "45928"])
+    second = _part(2, header, ["", "2", "人均工业增加值", "万元/人", "是"])
+    blocks = stitch([[first, Paragraph("三、国家生态工业示范园区标准达标情况")], [second]])
+    assert len([b for b in blocks if isinstance(b, Table)]) == 2
