@@ -3,7 +3,8 @@
 Every fixture report of a format is ingested with `ecopark.ingest.ingest_file`
 (read, locate tables, match, build records, checks), once to warm caches and
 lazy imports, then `--rounds` times; the best round counts, since the slower
-ones measure whatever else the machine was doing. Peak memory is the
+ones measure whatever else the machine was doing. "read ms" is the format
+reader alone (`extract.read`), so a slow format can be told from a slow pipeline. Peak memory is the
 process's resident high-water mark after all formats ran (ru_maxrss), and
 the Python heap peak per format (tracemalloc, one extra untimed round).
 
@@ -24,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import extract  # noqa: E402
 from ecopark.ingest import ingest_file  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
@@ -44,12 +46,17 @@ def ingest_all(paths: list[Path]) -> None:
             raise SystemExit(f"{path}: {result.status}: {result.error}")
 
 
-def best_round(paths: list[Path], rounds: int) -> float:
-    ingest_all(paths)  # warm-up: imports, catalogue, font caches
+def read_all(paths: list[Path]) -> None:
+    for path in paths:
+        extract.read(path)
+
+
+def best_round(run, paths: list[Path], rounds: int) -> float:
+    run(paths)  # warm-up: imports, catalogue, font caches
     best = float("inf")
     for _ in range(rounds):
         started = time.perf_counter()
-        ingest_all(paths)
+        run(paths)
         best = min(best, time.perf_counter() - started)
     return best
 
@@ -69,16 +76,18 @@ def main() -> int:
     parser.add_argument("--formats", nargs="*", default=list(SETS))
     args = parser.parse_args()
     missed = []
-    print(f"{'format':8} {'docs':>4} {'best s':>8} {'docs/s':>8} {'ms/doc':>8} {'heap MiB':>9}")
+    print(f"{'format':8} {'docs':>4} {'best s':>8} {'docs/s':>8} {'ms/doc':>8} {'read ms':>8} {'heap MiB':>9}")
     for fmt in args.formats:
         paths = SETS[fmt]
         if not paths:
             print(f"{fmt:8} {'-':>4}  (no fixtures)")
             continue
-        seconds = best_round(paths, args.rounds)
+        seconds = best_round(ingest_all, paths, args.rounds)
+        reading = best_round(read_all, paths, args.rounds) / len(paths)
         rate = len(paths) / seconds
         heap = heap_peak(paths) / 2**20
-        print(f"{fmt:8} {len(paths):4d} {seconds:8.3f} {rate:8.1f} {1000 / rate:8.1f} {heap:9.1f}")
+        print(f"{fmt:8} {len(paths):4d} {seconds:8.3f} {rate:8.1f} {1000 / rate:8.1f} {1000 * reading:8.1f} "
+              f"{heap:9.1f}")
         if fmt in TARGETS and rate < args.target:
             missed.append(f"{fmt} {rate:.1f}/s")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
