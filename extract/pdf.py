@@ -24,8 +24,9 @@ from schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, 
 from .pdf_page import PdfiumPage
 from .pdf_stitch import join_wrapped, stitch
 
-# Words that only an indicator table (or its title) puts on a page.
+# Words that only an indicator table (or its title) puts on a page; or all of a header's words.
 TABLE_WORDS = ("对照考核表", "标准达标", "考核指标", "序号", "是否达标", "必选")
+HEADER_WORDS = ("指标", "单位", "要求")
 
 # Ruled tables: cells are bounded by drawn lines; text is only a fallback for the outer frame.
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
@@ -49,7 +50,7 @@ def read(path: Path) -> Document:
             if textpage.count_chars() < SCANNED_MAX_CHARS and _has_page_image(page):
                 scanned.append(n)
                 previous_had_table = False
-            elif previous_had_table or any(w in text for w in TABLE_WORDS):
+            elif previous_had_table or _names_a_table(text):
                 per_page[n] = _read_table_page(PdfiumPage(page, textpage), n)
                 previous_had_table = any(isinstance(b, Table) for b in per_page[n])
             else:
@@ -62,6 +63,12 @@ def read(path: Path) -> Document:
         _add_ocr(path, scanned, per_page, doc, all_scanned=len(scanned) == page_count)
     doc.blocks = stitch([per_page[n] for n in sorted(per_page)])
     return doc
+
+
+def _names_a_table(text: str) -> bool:
+    """Whitespace removed first: a header word wrapped in a narrow cell reads "序\\r\\n号"."""
+    text = "".join(text.split())
+    return any(w in text for w in TABLE_WORDS) or all(w in text for w in HEADER_WORDS)
 
 
 def _open(path: Path):

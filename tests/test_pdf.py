@@ -221,3 +221,18 @@ def test_a_heading_between_tables_keeps_them_apart():
     second = _part(2, header, ["", "2", "人均工业增加值", "万元/人", "是"])
     blocks = stitch([[first, Paragraph("三、国家生态工业示范园区标准达标情况")], [second]])
     assert len([b for b in blocks if isinstance(b, Table)]) == 2
+
+
+def test_only_pages_that_name_a_table_are_table_parsed(monkeypatch):
+    parsed = []
+
+    class Counting(PdfiumPage):
+        def __init__(self, page, textpage):
+            parsed.append(page)
+            super().__init__(page, textpage)
+
+    monkeypatch.setattr(pdf_reader, "PdfiumPage", Counting)
+    assert _read("no_table_narrative").tables == [] and parsed == []
+    doc = _read("002_changchun_auto_2018")
+    pages = {p.loc.page for p in doc.paragraphs}
+    assert len(parsed) < max(pages) and len(doc.tables) == 2
