@@ -232,7 +232,15 @@ def test_only_pages_that_name_a_table_are_table_parsed(monkeypatch):
             super().__init__(page, textpage)
 
     monkeypatch.setattr(pdf_reader, "PdfiumPage", Counting)
-    assert _read("no_table_narrative").tables == [] and parsed == []
-    doc = _read("002_changchun_auto_2018")
-    pages = {p.loc.page for p in doc.paragraphs}
-    assert len(parsed) < max(pages) and len(doc.tables) == 2
+    doc = _read("no_table_narrative")
+    assert doc.tables == [] and parsed == [] and {p.loc.page for p in doc.paragraphs} == {1, 2}
+
+
+@pytest.mark.parametrize("text, table", [
+    ("分类 序\r\n号 指标", True),
+    ("生态文明建设示范区（生态工业园区）对照考核表", True),
+    ("指 标 单 位 要 求", True),
+    ("各项任务指标持续提升，单位工业增加值能耗下降", False),
+])
+def test_table_pages_are_named_by_their_words(text, table):
+    assert pdf_reader._names_a_table(text) is table
