@@ -100,6 +100,8 @@ def review(cells, roles: dict[int, str], page) -> None:
             _value(c, page)
             if NUMERIC.fullmatch(c.text) and not c.wrapped:
                 second.append(c)
+        elif role == "number":
+            _serial(c)
         elif role == "unit":
             _against_catalogue(c, labels.get(c.box.row), "unit")
         elif role == "requirement":
@@ -153,9 +155,10 @@ def _lone_glyph(c, page, em: float) -> None:
     glyph = "/" if slant > 0.25 else "1" if slant < 0.1 else None
     if glyph is None:
         _cap(c, 0, DOUBT, "stroke neither / nor 1")
-    elif glyph != text:
-        c.texts[0] = glyph
-        _cap(c, 0, SAFE_FIX)
+    else:  # the slant decides, whatever the recogniser said and however sure it was
+        if glyph != text:
+            REASONS["slash/one decided by slant"] += 1
+        c.texts[0], c.scores[0] = glyph, SAFE_FIX
 
 
 def _slant(blob: np.ndarray) -> float:
@@ -187,6 +190,15 @@ def _value(c, page) -> None:
             _cap(c, i, DOUBT, "digits mixed with other signs")
 
 
+def _serial(c) -> None:
+    """序号 is a small integer: letters that look like digits in it are digits."""
+    for i, text in enumerate(c.texts):
+        fixed = text.strip().translate(LETTER_DIGITS)
+        if fixed != text and fixed.isdigit():
+            c.texts[i] = fixed
+            _cap(c, i, SAFE_FIX)
+
+
 def _number_shape(c, i: int, text: str) -> None:
     """Points on the page against points in the text: a decimal point the recogniser dropped
     is still a dot on the baseline; a point doubled or at an end is a slip too."""
@@ -208,7 +220,7 @@ def _second_opinion(cells, page) -> None:
             _, img = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
             crops.append(img)
             where.append((c, i))
-    for (c, i), (text, score) in zip(where, recognise(crops)):
+    for (c, i), (text, score) in zip(where, recognise(crops, page.number)):
         again = text.strip().translate(LETTER_DIGITS)
         if again != c.texts[i] and not (again.lstrip("一－—") == c.texts[i].lstrip("-") and c.texts[i].startswith("-")):
             _cap(c, i, DOUBT, "second reading differs")

@@ -29,13 +29,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
 from schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
 
 from . import ocr_grid, ocr_slips
-from .ocr_engine import CALLS, detect_and_read, recognise
+from .ocr_engine import CALLS, LINES_BY_PAGE, detect_and_read, recognise
 
 TRIAGE_DPI = 72
 READ_DPI = 200
@@ -43,7 +44,7 @@ PROBE_DPI = 80
 HEADER_WORDS = ("指标", "单位", "要求", "序号", "考核", "数值", "分类")
 HEADER_ROWS_PROBED = 6
 
-__all__ = ["CALLS", "is_scanned", "read", "read_pages", "scanned_pages"]
+__all__ = ["CALLS", "LINES_BY_PAGE", "is_scanned", "read", "read_pages", "scanned_pages"]
 
 
 def is_scanned(page) -> bool:
@@ -106,6 +107,7 @@ class TablePart:
     em: float  # pixel height of a CJK character in this grid
 
     done: list = field(default_factory=list)  # cells already recognised (the header probe)
+    header_row: int | None = None            # grid row of the column header, if on this part
 
     @property
     def gray(self):
@@ -142,7 +144,9 @@ def _read(pdf, pages: list[int]) -> list[Block]:
         page = PageImage.of(pdf[n - 1], n)
         for i, grid in enumerate(ocr_grid.find_grids(page.gray, page.binary)):
             part = TablePart(page, grid, {}, ocr_grid.em_height(page.binary, grid))
-            part.roles = _header_roles(part)
+            heads = [p for p in parts if p.header_row is not None]
+            if not (heads and _copy_repeated_head(part, heads[-1])):
+                part.roles = _header_roles(part)
             prev = parts[-1] if parts else None
             continues = (prev is not None and i == 0 and prev.page.number == n - 1
                          and _same_columns(prev.grid, grid))
@@ -222,7 +226,7 @@ def _read_cells(tp: TablePart, boxes: list[ocr_grid.CellBox]) -> list[CellText]:
         else:
             todo.append(c)
     crops = [ocr_grid.line_image(tp.gray, ln, margin=8) for c in todo for ln in c.lines]
-    results = iter(recognise(crops))
+    results = iter(recognise(crops, tp.number))
     for c in todo:
         for _ in c.lines:
             text, score = next(results)
@@ -244,8 +248,40 @@ def _header_roles(part: TablePart) -> dict[int, str]:
     for row in sorted(by_row):
         roles = ocr_slips.column_roles({c.box.col: c.text for c in by_row[row]})
         if roles:
+            part.header_row = row
             return roles
     return {}
+
+
+def _copy_repeated_head(part: TablePart, model: TablePart) -> bool:
+    """A table that repeats its title and header rows on every page: when the first rows of
+    this grid look like the model's rows up to its header (same cells, same ink), their
+    texts are copied instead of recognised again, which saves a second per page."""
+    rows = range(model.header_row + 1)
+    theirs = {(c.box.row, c.box.col): c for c in model.done if c.box.row in rows}
+    mine = [b for b in part.grid.cells if b.row in rows]
+    if len(mine) != len(theirs):
+        return False
+    copies = []
+    for box in mine:
+        other = theirs.get((box.row, box.col))
+        if other is None or other.box.colspan != box.colspan or not _looks_same(part, box, model, other.box):
+            return False
+        copies.append(CellText(box, [], list(other.texts), list(other.scores)))  # checked on the model
+    part.done, part.roles, part.header_row = copies, model.roles, model.header_row
+    return True
+
+
+def _looks_same(a: TablePart, box_a, b: TablePart, box_b) -> bool:
+    wa, ha, wb, hb = box_a.x1 - box_a.x0, box_a.y1 - box_a.y0, box_b.x1 - box_b.x0, box_b.y1 - box_b.y0
+    if abs(wa - wb) > 0.03 * wb + 4 or abs(ha - hb) > 0.1 * hb + 4:
+        return False
+    small = (max(8, wb // 4), max(8, hb // 4))
+    ia = cv2.resize(a.binary[box_a.y0:box_a.y1, box_a.x0:box_a.x1], small, interpolation=cv2.INTER_AREA)
+    ib = cv2.resize(b.binary[box_b.y0:box_b.y1, box_b.x0:box_b.x1], small, interpolation=cv2.INTER_AREA)
+    if ia.std() < 1 or ib.std() < 1:
+        return ia.std() < 1 and ib.std() < 1  # both blank
+    return float(np.corrcoef(ia.ravel(), ib.ravel())[0, 1]) > 0.8
 
 
 def _table(tp: TablePart) -> Table:
@@ -316,14 +352,14 @@ def _region(page: PageImage, em: float, top: int | None, bottom: int | None,
     strip = page.gray[top:bottom]
     if not ocr_grid.ink(strip).any():
         return []
-    return _paragraphs(detect_and_read(strip, "region", keep), page.number, 72 / READ_DPI, top)
+    return _paragraphs(detect_and_read(strip, "region", page.number, keep), page.number, 72 / READ_DPI, top)
 
 
 def _probe(page, number: int) -> list[Paragraph]:
     """A look at page 1 for the report's title, never a full read: the text detector runs on
     a small render and only the lines set larger than the body text are recognised."""
     gray = render(page, PROBE_DPI)
-    return _paragraphs(detect_and_read(gray, "probe", _title_lines), number, 72 / PROBE_DPI)
+    return _paragraphs(detect_and_read(gray, "probe", number, _title_lines), number, 72 / PROBE_DPI)
 
 
 def _title_lines(boxes):

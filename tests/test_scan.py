@@ -1,0 +1,280 @@
+"""Scanned PDFs (extract/scan.py): the committed scans against the DOCX they were made from.
+
+fixtures/scanned/*.pdf are image-only PDFs made by fixtures/make_scans.py from
+fixtures/pdf (LibreOffice renders of fixtures/docx): rotated, blurred, noisy
+JPEG pages. Expected cell texts come from the DOCX tables, never from the OCR.
+The OCR engine is built once per process and each scan is read once per run.
+"""
+from __future__ import annotations
+
+import socket
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pdfplumber
+import pytest
+import regex
+from docx import Document as Docx
+from rapidfuzz import fuzz
+
+from extract import ocr_engine, ocr_grid, ocr_slips, scan
+from schemas.grid import Table
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SCANS = {  # scan -> (source docx, pages of the indicator table)
+    "001_changchun_2022": ("001_changchun_2022.docx", {2, 3, 4}),  # + a narrative page 5 after
+    "003_wujin_2018": ("003_wujin_2018.docx", {1, 2, 3, 4, 5}),   # header row repeated per page
+}
+
+
+def flat(text: str) -> str:
+    return regex.sub(r"\s+", "", text)
+
+
+@lru_cache(maxsize=None)
+def read(name: str):
+    """The Document and the lines recognised per page while reading it."""
+    before = ocr_engine.LINES_BY_PAGE.copy()
+    doc = scan.read(FIXTURES / "scanned" / f"{name}.pdf")
+    return doc, ocr_engine.LINES_BY_PAGE - before
+
+
+def expected_rows(docx_name: str) -> list[tuple[str, str]]:
+    """(label, value) of each indicator row of the source table, in order.
+
+    python-docx repeats a vertically merged cell in every row it spans; a row that
+    repeats the label of the row above is the second line of a split requirement."""
+    for table in Docx(FIXTURES / "docx" / docx_name).tables:
+        rows = [[c.text.strip() for c in r.cells] for r in table.rows]
+        header = next((i for i, r in enumerate(rows) if "序号" in r), None)
+        if header is None:
+            continue
+        label_col = rows[header].index("指标")
+        value_col = rows[header].index("数值")
+        out: list[tuple[str, str]] = []
+        for r in rows[header + 1:]:
+            label, value = r[label_col], r[value_col]
+            if label and not (out and out[-1][0] == label):
+                out.append((label, value))
+        return out
+    raise AssertionError(f"no indicator table in {docx_name}")
+
+
+def ocr_rows(doc) -> list[tuple[str, object]]:
+    """(label text, value cell) of every OCR row below a header row, across pages."""
+    out, cols = [], None
+    for table in doc.tables:
+        for row in table.rows:
+            texts = [flat(t) for t in row.texts]
+            if "序号" in texts and "指标" in texts:
+                cols = texts.index("指标"), next(i for i, t in enumerate(texts) if "数值" in t)
+                continue
+            if cols and row.cell(cols[0]) is not None and not row.cell(cols[0]).empty:
+                out.append((flat(row.cell(cols[0]).text), row.cell(cols[1])))
+    return out
+
+
+def label_score(expected: str, got: str) -> float:
+    """A row cut by a page break keeps the first part of its label on the first page."""
+    partial = fuzz.partial_ratio(expected, got) if len(got) >= 5 else 0
+    return max(fuzz.ratio(expected, got), partial)
+
+
+def align(expected, got):
+    """Each expected row with the best of the next three OCR rows (skipping page-break tails)."""
+    pairs, at = [], 0
+    for label, value in expected:
+        window = got[at:at + 3]
+        scores = [label_score(flat(label), g[0]) for g in window]
+        if not scores or max(scores) < 80:
+            pairs.append((label, value, None))
+            continue
+        best = int(np.argmax(scores))
+        pairs.append((label, value, window[best][1]))
+        at += best + 1
+    return pairs
+
+
+@pytest.mark.parametrize("name", sorted(SCANS))
+def test_every_row_found_and_values_right_or_flagged(name):
+    doc, _ = read(name)
+    expected = expected_rows(SCANS[name][0])
+    pairs = align(expected, ocr_rows(doc))
+    missing = [label for label, _, cell in pairs if cell is None]
+    assert not missing, f"rows not found: {missing}"
+    right = [p for p in pairs if flat(p[2].text) == flat(p[1])]
+    silent = [(label, value, cell.text, cell.loc.confidence) for label, value, cell in pairs
+              if flat(cell.text) != flat(value) and not (cell.loc.confidence is not None and cell.loc.confidence < 0.8)]
+    assert not silent, f"wrong values with high confidence: {silent}"
+    assert len(right) >= 0.98 * len(pairs), f"{len(right)}/{len(pairs)} values exactly right"
+
+
+@pytest.mark.parametrize("name", sorted(SCANS))
+def test_table_pages_found_and_cells_located(name):
+    doc, _ = read(name)
+    assert {t.loc.page for t in doc.tables} >= SCANS[name][1]
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                if not cell.empty:
+                    x0, top, x1, bottom = cell.loc.bbox
+                    assert 0 <= x0 < x1 <= 600 and 0 <= top < bottom <= 850
+                    assert 0 <= cell.loc.confidence <= 1 and cell.loc.page == table.loc.page
+
+
+def test_metadata_lines_are_returned():
+    doc, _ = read("001_changchun_2022")
+    text = "\n".join(flat(t) for t, _ in doc.text_lines())
+    assert "园区名称" in text and "长春经济技术开发区" in text
+    assert regex.search(r"填报时间[:：]2023年6月25日", text)
+    assert "数据基准年为2022年" in text
+
+
+def test_pages_around_the_table_are_only_probed():
+    """Page 1 holds narrative and the table's first ruled rows, page 5 only narrative:
+    neither may be read in full (a full read recognises 30+ lines per page)."""
+    _, lines = read("001_changchun_2022")
+    assert lines[5] == 0
+    assert 0 < lines[1] <= 16
+    assert all(lines[p] > 40 for p in (2, 3))
+
+
+def test_is_scanned_tells_scans_from_text_pages():
+    with pdfplumber.open(FIXTURES / "scanned" / "003_wujin_2018.pdf") as pdf:
+        assert all(scan.is_scanned(p) for p in pdf.pages)
+    with pdfplumber.open(FIXTURES / "pdf" / "003_wujin_2018.pdf") as pdf:
+        assert not any(scan.is_scanned(p) for p in pdf.pages)
+
+
+def test_engine_is_built_without_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access while building the OCR engine: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    ocr_engine.engine.cache_clear()
+    text, score = ocr_engine.recognise([render_text("12.5")])[0]
+    assert text == "12.5" and score > 0.8
+
+
+# ---------------------------------------------------------------- geometry, no OCR
+
+def render_text(text: str) -> np.ndarray:
+    img = np.full((48, 40 + 26 * len(text)), 255, np.uint8)
+    cv2.putText(img, text, (10, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 0, 2, cv2.LINE_AA)
+    return img
+
+
+def ruled_page(angle: float = 0.0) -> np.ndarray:
+    """A 3x4 ruled table; row 1-2 of column 0 merged, columns 2-3 of row 0 merged."""
+    img = np.full((900, 700), 255, np.uint8)
+    xs, ys = [100, 250, 400, 550, 650], [100, 200, 300, 400]
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs:
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), 0, 2)
+    img[298:303, 102:249] = 255          # no rule between rows 1 and 2 in column 0
+    img[102:199, 548:553] = 255          # no rule between columns 2 and 3 in row 0
+    if angle:
+        img = cv2.warpAffine(img, cv2.getRotationMatrix2D((350, 450), angle, 1), (700, 900), borderValue=255)
+    return img
+
+
+def test_deskew_angle_from_rules():
+    binary = ocr_grid.ink(ruled_page(1.2))
+    assert ocr_grid.skew_angle(binary) == pytest.approx(-1.2, abs=0.15)
+
+
+def test_grid_with_merged_cells():
+    page = ruled_page()
+    grid = ocr_grid.find_grids(page, min_rows=1, min_cols=1)[0]
+    spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in grid.cells}
+    assert (grid.rows, grid.cols) == (3, 4)
+    assert spans[(1, 0)] == (2, 1)
+    assert spans[(0, 2)] == (1, 2)
+    assert (2, 0) not in spans and (0, 3) not in spans
+
+
+class FakeCell:
+    def __init__(self, text, line, score=0.99):
+        self.texts, self.scores, self.lines, self.wrapped = [text], [score], [line], False
+
+    @property
+    def text(self):
+        return "\n".join(self.texts)
+
+
+def line(w, h, components=1, dots=0):
+    return ocr_grid.TextLine(0, 0, w, h, components, dots)
+
+
+def test_dash_length_decides_hyphen_or_dash():
+    em = 28
+    assert ocr_slips.dash(line(9, 4), em) == ("-", 0.95)
+    assert ocr_slips.dash(line(26, 3), em) == ("—", 0.95)
+    assert ocr_slips.dash(line(17, 3), em)[1] < 0.8       # in between: a person decides
+    assert ocr_slips.dash(line(20, 20), em) is None        # not flat: not a dash
+
+
+def test_value_slips_fixed_only_when_safe_and_always_marked():
+    cases = {
+        "一": ("-", True),          # CJK one for a dash
+        "1O5": ("105", True),       # letter O between digits
+        "一0.5": ("-0.5", True),    # minus read as CJK one
+        "3.2.1": ("3.2.1", False),  # two points: kept as printed, sent to a person
+    }
+    for read_as, (want, safe) in cases.items():
+        cell = FakeCell(read_as, line(60, 20))
+        ocr_slips._value(cell, page=None)
+        assert cell.texts[0] == want
+        assert cell.scores[0] < 0.99
+        assert (cell.scores[0] >= 0.8) == safe
+
+
+def test_lost_decimal_point_is_doubt():
+    cell = FakeCell("8564", line(80, 22, components=5, dots=1))
+    ocr_slips._value(cell, page=None)
+    assert cell.texts[0] == "8564" and cell.scores[0] < 0.8
+
+
+class FakePage:
+    def __init__(self, binary):
+        self.binary = binary
+
+
+@pytest.mark.parametrize("lean, want", [(12, "/"), (0, "1")])
+def test_slash_and_one_told_apart_by_slant(lean, want):
+    img = np.zeros((30, 30), np.uint8)
+    cv2.line(img, (15 - lean // 2, 28), (15 + lean // 2, 1), 255, 3)
+    ys, xs = np.nonzero(img)
+    glyph = ocr_grid.TextLine(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1, 1)
+    for read_as in "/1":
+        cell = FakeCell(read_as, glyph, score=0.7)
+        ocr_slips._lone_glyph(cell, FakePage(img), em=28)
+        assert cell.texts[0] == want
+
+
+def test_requirement_comparator_checked_against_catalogue():
+    entry = ocr_slips.catalogue_entry("工业固体废物综合利用率a")
+    assert entry is not None and entry.requirement == "≥70"
+    cell = FakeCell(">70", line(60, 20))
+    ocr_slips._requirement(cell, entry)
+    assert cell.texts == ["≥70"] and cell.scores[0] < 0.8
+    cell = FakeCell("≧70", line(60, 20))
+    ocr_slips._requirement(cell, entry)
+    assert cell.texts == ["≥70"] and 0.8 <= cell.scores[0] < 0.99
+
+
+def test_header_roles():
+    roles = ocr_slips.column_roles({0: "分类", 1: "序号", 2: "指标", 3: "单位", 4: "要　　求",
+                                    5: "是否选为\n考核指标", 6: "数值"})
+    assert roles == {0: "category", 1: "number", 2: "label", 3: "unit", 4: "requirement",
+                     5: "selected", 6: "value"}
+    assert ocr_slips.column_roles({0: "园区名称：长春", 1: "填报时间：2023年"}) == {}
+
+
+def test_tables_are_tables():
+    doc, _ = read("003_wujin_2018")
+    assert all(isinstance(t, Table) and t.rows for t in doc.tables)
