@@ -110,6 +110,8 @@ def _read_table_page(page: PdfiumPage, number: int) -> list[Block]:
     placed: list[tuple[float, Block]] = []
     boxes = []
     for table in TableFinder(page, TABLE_SETTINGS).tables:
+        if len(table.rows) < 2 or len(table.columns) < 2:
+            continue  # a page frame or a boxed note, not a grid: its text stays paragraphs
         rows = _table_rows(table, page, number)
         if rows:
             placed.append((table.bbox[1], Table(rows, Location(page=number, bbox=table.bbox))))

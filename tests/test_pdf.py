@@ -122,11 +122,8 @@ def test_wrapped_lines_join_as_written(lines, joined):
     assert join_wrapped(lines) == joined
 
 
-def _fake_bold_pdf(path):
-    """A ruled one-row table whose glyphs are each printed twice at the same spot (fake bold)."""
-    text = b"BT /F1 10 Tf 60 705 Td (Total) Tj ET BT /F1 10 Tf 160 705 Td (2536248.00) Tj ET "
-    lines = b"50 700 m 300 700 l S 50 720 m 300 720 l S 50 700 m 50 720 l S 150 700 m 150 720 l S 300 700 m 300 720 l S "
-    content = lines + text + text
+def _pdf_with(path, content):
+    """A one-page PDF with a Helvetica font and the given content stream."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
@@ -144,14 +141,31 @@ def _fake_bold_pdf(path):
     path.write_bytes(bytes(out))
 
 
+def _page_blocks(path):
+    page = pdfium.PdfDocument(str(path))[0]
+    return pdf_reader._read_table_page(PdfiumPage(page, page.get_textpage()), 1)
+
+
+def _fake_bold_pdf(path):
+    """A ruled one-row table whose glyphs are each printed twice at the same spot (fake bold)."""
+    text = b"BT /F1 10 Tf 60 705 Td (Total) Tj ET BT /F1 10 Tf 160 705 Td (2536248.00) Tj ET "
+    lines = (b"50 700 m 300 700 l S 50 720 m 300 720 l S 50 690 m 300 690 l S "
+             b"50 690 m 50 720 l S 150 690 m 150 720 l S 300 690 m 300 720 l S ")
+    _pdf_with(path, lines + text + text)
+
+
 def test_doubled_glyphs_are_printed_once(tmp_path):
     path = tmp_path / "bold.pdf"
     _fake_bold_pdf(path)
-    document = pdfium.PdfDocument(str(path))
-    page = document[0]
-    (table,) = [b for b in pdf_reader._read_table_page(PdfiumPage(page, page.get_textpage()), 1)
-                if not isinstance(b, Paragraph)]
+    (table,) = [b for b in _page_blocks(path) if isinstance(b, Table)]
     assert table.rows[0].texts == ["Total", "2536248.00"]
+
+
+def test_a_page_frame_is_not_a_table(tmp_path):
+    path = tmp_path / "framed.pdf"
+    _pdf_with(path, b"40 40 515 762 re S BT /F1 10 Tf 60 705 Td (Report 2018) Tj ET")
+    blocks = _page_blocks(path)
+    assert [type(b).__name__ for b in blocks] == ["Paragraph"] and blocks[0].text == "Report 2018"
 
 
 def _image_only_pdf(path):
