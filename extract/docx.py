@@ -21,6 +21,8 @@ W_P, W_TBL, W_TR, W_TC, W_SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), 
 W_R, W_T, W_TAB, W_BR, W_CR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 W_TCPR, W_VMERGE, W_VAL, W_TYPE = qn("w:tcPr"), qn("w:vMerge"), qn("w:val"), qn("w:type")
 # Elements of a paragraph that hold runs (a link, a tracked insertion, a field, a content control).
+W_TXBX = qn("w:txbxContent")
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 RUN_CONTAINERS = {qn(f"w:{name}") for name in ("hyperlink", "ins", "smartTag", "fldSimple", "sdt",
                                                "sdtContent", "customXml", "dir", "bdo")}
@@ -35,6 +37,7 @@ def read(path: Path) -> Document:
             text = _paragraph_text(element)
             if text.strip():
                 doc.blocks.append(Paragraph(text))
+            doc.blocks.extend(_text_box_paragraphs(element))
         elif element.tag == W_TBL:
             doc.blocks.extend(_read_table(element, tables))
     return doc
@@ -105,6 +108,21 @@ def _collect_runs(element, parts: list[str]) -> None:
                     parts.append("\n")
         elif child.tag in RUN_CONTAINERS:
             _collect_runs(child, parts)
+
+
+def _text_box_paragraphs(p) -> list[Paragraph]:
+    """Text in text boxes anchored to the paragraph: cover pages often set the report's title
+    and the park's name in one. A box saved twice (DrawingML and a VML fallback in
+    mc:Fallback) is read once."""
+    out = []
+    for box in p.iter(W_TXBX):
+        if any(parent.tag == MC_FALLBACK for parent in box.iterancestors()):
+            continue
+        for inner in box.iter(W_P):
+            text = _paragraph_text(inner)
+            if text.strip():
+                out.append(Paragraph(text))
+    return out
 
 
 class _TableNumbers:

@@ -4,6 +4,7 @@ import zipfile
 
 import pytest
 from docx import Document as new_docx
+from docx.oxml import parse_xml
 
 from extract import docx as docx_reader
 from extract import legacy
@@ -136,3 +137,27 @@ def test_legacy_doc_is_converted_and_read():
     (table,) = doc.tables
     assert _row(table, "人均工业增加值")[6] == "56.50"
     assert doc.format == "doc"
+
+
+def test_text_boxes_on_the_cover_are_read_once(tmp_path):
+    """Word saves a text box twice (DrawingML, and VML inside mc:Fallback)."""
+    doc = new_docx()
+    paragraph = doc.add_paragraph("封面")
+    box = (
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+        ' xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+        ' xmlns:v="urn:schemas-microsoft-com:vml">'
+        '<mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>'
+        '<w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+        '</w:txbxContent></wps:txbx></w:drawing></mc:Choice>'
+        '<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>'
+        '<w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+        '</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent>'
+    ).format(text="2018年国家生态工业示范园区建设评价报告")
+    run = paragraph.add_run()
+    run._r.append(parse_xml(box))
+    doc.save(tmp_path / "cover.docx")
+
+    texts = [b.text for b in docx_reader.read(tmp_path / "cover.docx").paragraphs]
+    assert texts == ["封面", "2018年国家生态工业示范园区建设评价报告"]
