@@ -7,7 +7,6 @@ longer than a page as one table per page, possibly with a row cut in two.
 from __future__ import annotations
 
 import re
-
 from dataclasses import replace
 
 from schemas.grid import Block, Cell, Paragraph, Row, Table
