@@ -251,6 +251,11 @@ def test_only_pages_that_name_a_table_are_table_parsed(monkeypatch):
     assert doc.tables == [] and parsed == []
     assert {p.loc.page for p in doc.paragraphs} == set(range(1, pages + 1))
 
+    parsed.clear()
+    (table,) = _read("001_changchun_2022_long").tables  # two pages of narrative, then the table
+    table_pages = {c.loc.page for r in table.rows for c in r.cells}
+    assert len(parsed) == len(table_pages) and min(table_pages) > 1
+
 
 @pytest.mark.parametrize("text, table", [
     ("分类 序\r\n号 指标", True),
