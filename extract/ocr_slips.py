@@ -215,7 +215,7 @@ def _second_opinion(cells, page) -> None:
     crops, where = [], []
     for c in cells:
         for i, ln in enumerate(c.lines):
-            img = ocr_grid.line_image(page.gray, ln, margin=12)
+            img = ocr_grid.line_image(page.gray, ln, margin=0.5)
             img = cv2.resize(img, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
             _, img = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
             crops.append(img)

@@ -225,7 +225,7 @@ def _read_cells(tp: TablePart, boxes: list[ocr_grid.CellBox]) -> list[CellText]:
             c.texts, c.scores = [dash[0]], [dash[1]]
         else:
             todo.append(c)
-    crops = [ocr_grid.line_image(tp.gray, ln, margin=8) for c in todo for ln in c.lines]
+    crops = [ocr_grid.line_image(tp.gray, ln) for c in todo for ln in c.lines]
     results = iter(recognise(crops, tp.number))
     for c in todo:
         for _ in c.lines:

@@ -1,0 +1,86 @@
+"""OCR speed of scanned reports: seconds per table page and per whole report.
+
+Targets (2-core machine): at most 4 s per table page, and a 12-page scanned
+report with a 3-page table in at most 30 s. The 12-page report is assembled
+from the committed scans (seven narrative pages, the page where the table
+starts, the three table pages, one narrative page after), so the bench needs
+nothing that CI lacks.
+
+Wall time counts whatever else the machine is doing, so CPU seconds of this
+process and the load average are printed beside it; the best of `--rounds`
+counts. The first round after the engine is built is slower (onnxruntime
+prepares every new input width once) and is reported as "cold".
+
+    .venv/bin/python bench/scan.py [--rounds 2]
+
+Exits non-zero when a target is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extract import ocr_engine, scan  # noqa: E402
+
+SCANS = ROOT / "fixtures" / "scanned"
+PAGE_TARGET, REPORT_TARGET = 4.0, 30.0
+
+
+def timed(fn, *args):
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = fn(*args)
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def twelve_pages(target: Path) -> Path:
+    """Narrative x7, table head page, 3 table pages, narrative: from the 001 scan."""
+    src = pdfium.PdfDocument(str(SCANS / "001_changchun_2022.pdf"))
+    out = pdfium.PdfDocument.new()
+    out.import_pages(src, [4] * 7 + [0, 1, 2, 3, 4])
+    out.save(str(target))
+    return target
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=2)
+    args = ap.parse_args()
+    _, build, _ = timed(ocr_engine.engine)
+    print(f"engine built in {build:.1f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    failed = False
+    for name in ("001_changchun_2022", "003_wujin_2018"):
+        path = SCANS / f"{name}.pdf"
+        pages = scan.scanned_pages(path)
+        rounds = []
+        for _ in range(args.rounds):
+            before = ocr_engine.LINES_BY_PAGE.copy()
+            doc, wall, cpu = timed(scan.read_pages, path, pages)
+            rounds.append((wall, cpu, ocr_engine.LINES_BY_PAGE - before, doc))
+        wall, cpu, lines, blocks = min(rounds, key=lambda r: r[0])
+        table_pages = sorted({b.loc.page for b in blocks if hasattr(b, "rows")})
+        per_page = wall / len(table_pages)
+        failed |= per_page > PAGE_TARGET
+        print(f"{name}: {len(pages)} pages, table on {table_pages}: best {wall:.1f} s wall "
+              f"({cpu:.1f} s CPU), cold {rounds[0][0]:.1f} s; {per_page:.1f} s per table page "
+              f"(report incl. probes); lines recognised per page {dict(sorted(lines.items()))}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = twelve_pages(Path(tmp) / "twelve.pdf")
+        pages = scan.scanned_pages(path)
+        best = min(timed(scan.read_pages, path, pages)[1] for _ in range(args.rounds))
+    failed |= best > REPORT_TARGET
+    print(f"12-page scanned report, 3-page table: {best:.1f} s (target {REPORT_TARGET:.0f} s)")
+    print(f"low-confidence reasons so far: {dict(scan.ocr_slips.REASONS)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
