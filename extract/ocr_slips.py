@@ -107,6 +107,20 @@ def review(cells, roles: dict[int, str], page) -> None:
         elif role == "requirement":
             _requirement(c, labels.get(c.box.row))
     _second_opinion(second, page)
+    units = {c.box.row: c.text for c in cells if role_of[c.box.col] == "unit"}
+    for c in second:
+        _plausible_share(c, units.get(c.box.row), labels.get(c.box.row))
+
+
+def _plausible_share(c, unit: str | None, entry) -> None:
+    """A percentage above 100 (other than a growth rate) is a lost decimal point far more
+    often than a fact: 8564 for 85.64."""
+    unit = unit or (entry.unit if entry else "")
+    label = entry.name_zh if entry else ""
+    value = c.texts[0].rstrip("%").replace(",", "")
+    if unit.strip() == "%" and "增长" not in label and regex.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value) \
+            and float(value) > 100:
+        _cap(c, 0, DOUBT, "percentage above 100")
 
 
 def _join_wrapped_number(c) -> None:

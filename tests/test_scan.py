@@ -239,6 +239,16 @@ def test_lost_decimal_point_is_doubt():
     assert cell.texts[0] == "8564" and cell.scores[0] < 0.8
 
 
+def test_percentage_over_100_is_doubt():
+    entry = ocr_slips.catalogue_entry("工业固体废物综合利用率")
+    cell = FakeCell("8564", line(80, 22))
+    ocr_slips._plausible_share(cell, "%", entry)
+    assert cell.scores[0] < 0.8
+    cell = FakeCell("85.64", line(80, 22))
+    ocr_slips._plausible_share(cell, "%", entry)
+    assert cell.scores[0] == 0.99
+
+
 class FakePage:
     def __init__(self, binary):
         self.binary = binary
