@@ -133,7 +133,9 @@ def find_grids(gray: np.ndarray, binary: np.ndarray | None = None, min_rows: int
     binary = ink(gray) if binary is None else binary
     h, w = binary.shape
     hor = ruling(binary, max(40, w // 40), horizontal=True)
-    ver = ruling(binary, max(20, h // 80), horizontal=False)
+    # longer than any character's stroke (a quarter inch), or a line of text in a
+    # short row becomes a fence of strokes that cuts its cell into slivers
+    ver = ruling(binary, max(20, int(0.25 * dpi_of(binary))), horizontal=False)
     lines = cv2.dilate(cv2.bitwise_or(hor, ver), np.ones((3, 3), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     grids = []
@@ -194,6 +196,11 @@ def _merge_gaps(edges: list[int], tol: int) -> list[int]:
     return out
 
 
+def dpi_of(binary: np.ndarray) -> float:
+    """Resolution of a page image, assuming A4 (its long side is 11.69 in)."""
+    return max(binary.shape) / 11.69
+
+
 def em_height(binary: np.ndarray, grid: Grid) -> float:
     """Pixel height of a CJK character in the table: the yardstick for line gaps and dash lengths.
 
@@ -203,7 +210,7 @@ def em_height(binary: np.ndarray, grid: Grid) -> float:
     free = cv2.bitwise_and(binary[y0:y1, x0:x1], cv2.bitwise_not(grid.lines[y0:y1, x0:x1]))
     _, _, stats, _ = cv2.connectedComponentsWithStats(free, connectivity=8)
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
-    dpi_guess = binary.shape[1] / 8.27
+    dpi_guess = dpi_of(binary)
     plausible = (h >= 0.06 * dpi_guess) & (h <= 0.3 * dpi_guess) & (w >= 0.6 * h) & (w <= 1.5 * h)
     return float(np.percentile(h[plausible], 75)) if plausible.sum() >= 10 else 0.14 * dpi_guess
 

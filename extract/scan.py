@@ -290,13 +290,18 @@ def _table(tp: TablePart) -> Table:
     cells = done + _read_cells(tp, [b for b in tp.grid.cells if id(b) not in seen])
     ocr_slips.review(cells, tp.roles, tp)
     by_pos = {(c.box.row, c.box.col): c for c in cells}
+    spanned = {(c.box.row + i, c.box.col + j) for c in cells
+               for i in range(c.box.rowspan) for j in range(c.box.colspan)}
     rows = []
     for r in range(tp.grid.rows):
         row_cells = []
         for col in range(tp.grid.cols):
             c = by_pos.get((r, col))
             if c is None:
-                row_cells.append(Cell("", Location(page=tp.number, row=r + 1, column=col + 1)))
+                # covered by a merged cell: empty by the grid rules; covered by nothing: the
+                # rules around it were not found, so its text is unknown, not empty
+                lost = None if (r, col) in spanned else 0.0
+                row_cells.append(Cell("", Location(page=tp.number, row=r + 1, column=col + 1, confidence=lost)))
                 continue
             loc = Location(page=tp.number, row=r + 1, column=col + 1,
                            bbox=_points(tp, (c.box.x0, c.box.y0, c.box.x1, c.box.y1)),
