@@ -20,6 +20,7 @@ _LATEX_WRAPPERS = regex.compile(r"\\(?:mathrm|text|mathbf|textbf|operatorname|ma
 _MATH = regex.compile(r"\$\$?(.+?)\$\$?", regex.S)
 _SUP_SUB = regex.compile(r"<\s*(sup|sub)\s*>(.*?)<\s*/\s*\1\s*>", regex.S | regex.I)
 _TAG = regex.compile(r"</?[a-zA-Z][^<>]{0,300}>")
+_BR = regex.compile(r"<\s*br\s*/?\s*>", regex.I)
 _ENTITY = regex.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
@@ -41,10 +42,10 @@ def clean(text: str) -> str:
         text = _MATH.sub(lambda m: _latex_to_text(m.group(1)), text)
     if "<" in text:
         text = _SUP_SUB.sub(lambda m: m.group(2).strip(), text)
-        text = regex.sub(r"<\s*br\s*/?\s*>", "\n", text, flags=regex.I)
+        text = _BR.sub("\n", text)
         text = _TAG.sub(" ", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     text = text.replace("\u00a0", " ").replace("\u3000", " ")
-    lines = [regex.sub(r"[ \t]+", " ", ln).strip() for ln in text.split("\n")]
+    lines = [" ".join(ln.split()) for ln in text.split("\n")]
     return "\n".join(ln for ln in lines if ln)

@@ -24,10 +24,12 @@ FUZZY_REVIEW = 72      # at or above: matched but LOW_MATCH_SCORE (review); belo
 
 _YEAR_PREFIX = regex.compile(r"^(\d{4}|\*{4})年")
 _FOOTNOTE = regex.compile(r"(?<=[\p{Han})\]%])\^?(?:[a-dA-D]|\{[a-dA-D]\}|\*|\([a-dA-D1-9]\)|[①②③④])$")
+_LEFTOVER_MARKUP = regex.compile(r"</?[a-zA-Z][^<>]*>")
+_SERIAL = regex.compile(r"[\d*]{1,2}")
 _VARIANTS = [("工业园内", "工业园区内"), ("SO₂", "SO2"), ("CO₂", "CO2"), ("NH₃", "NH3")]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Label:
     text: str                 # normalised label ("{year}年工业增加值")
     year: int | None = None   # the year printed in it
@@ -42,11 +44,12 @@ class Match:
     ambiguous: bool = False   # chosen among equals by 序号 and row order
 
 
+@lru_cache(maxsize=4096)
 def normalize_label(raw: str) -> Label:
     s = unicodedata.normalize("NFKC", raw or "")
     for a, b in _VARIANTS:
         s = s.replace(a, b)
-    s = regex.sub(r"</?[a-zA-Z][^<>]*>|\s+", "", s)  # markup a reader left in, spaces
+    s = "".join(_LEFTOVER_MARKUP.sub("", s).split())  # markup a reader left in, spaces
     s = s.replace("（", "(").replace("）", ")")
     year = None
     m = _YEAR_PREFIX.match(s)
@@ -58,19 +61,21 @@ def normalize_label(raw: str) -> Label:
     return Label(s, year, "*" in s.replace(catalogue.YEAR_PLACEHOLDER, ""))
 
 
-@lru_cache(maxsize=1)
-def _names() -> list[tuple[str, Entry, bool]]:
+@lru_cache(maxsize=2)
+def _names(indicators_only: bool = False) -> tuple[tuple[str, Entry, bool], ...]:
     """(normalised name, entry, is_alias) for every catalogue name and alias."""
     out = []
     for entry in catalogue.load():
+        if indicators_only and not entry.is_indicator:
+            continue
         for i, name in enumerate(entry.names):
             out.append((normalize_label(name).text, entry, i > 0))
-    return out
+    return tuple(out)
 
 
 def _number_pattern(number: str) -> regex.Pattern | None:
-    n = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", number or ""))
-    if not n or not regex.fullmatch(r"[\d*]{1,2}", n):
+    n = "".join(unicodedata.normalize("NFKC", number or "").split())
+    if not n or not _SERIAL.fullmatch(n):
         return None
     return regex.compile("^" + n.replace("*", r"\d") + "$")
 
@@ -81,8 +86,8 @@ def _fits_number(entry: Entry, pattern: regex.Pattern | None) -> bool:
 
 def _kind_hint(requirement: str, assessed: str) -> str | None:
     """Components carry '-' in the requirement and 是否考核 cells; indicators carry a requirement."""
-    req = regex.sub(r"\s+", "", requirement or "")
-    if req in ("-", "—", "/", "–") and regex.sub(r"\s+", "", assessed or "") in ("-", "—", "/", "–", ""):
+    req = "".join((requirement or "").split())
+    if req in ("-", "—", "/", "–") and "".join((assessed or "").split()) in ("-", "—", "/", "–", ""):
         return "component"
     if req:
         return "indicator"
@@ -111,7 +116,7 @@ def match(raw_label: str, *, number: str = "", unit: str = "", requirement: str 
         return Match(None, 0.0, "none")
     numpat = _number_pattern(number)
     kind = "indicator" if indicators_only else _kind_hint(requirement, assessed)
-    names = [(n, e, alias) for n, e, alias in _names() if not indicators_only or e.is_indicator]
+    names = _names(indicators_only)
 
     if label.masked:
         pattern = regex.compile("^" + regex.escape(label.text).replace(r"\*", ".") + "$")

@@ -24,6 +24,7 @@ _REPORT_YEAR = [
     regex.compile(r"年度评价报告\s*[（(]\s*" + YEAR + r"\s*[)）]"),
     regex.compile(YEAR + r"\s*年度?\s*(?:园区)?(?:建设)?(?:年度)?评价报告"),
 ]
+_NAME_END = regex.compile(r"填报时间|通信地址|[|｜]")
 _PARK_TITLE = regex.compile(r"^[\p{Han}（）()]{2,30}(?:开发区|工业园区|园区|工业园|高新区|经开区|产业园)$")
 
 
@@ -68,8 +69,7 @@ class Facts:
 
 def normalize_park_name(name: str) -> str:
     name = unicodedata.normalize("NFKC", name)
-    name = regex.sub(r"\s+", "", name)
-    name = regex.split(r"填报时间|通信地址|[|｜]", name)[0]
+    name = _NAME_END.split("".join(name.split()))[0]
     return name.strip("：:，,。.;；")
 
 
@@ -88,7 +88,7 @@ def _labelled_cell(doc: Document, label: str) -> str:
     """A label in one cell ('园区名称', '通信地址') and its text in the next non-empty cell of the row."""
     for table in doc.tables:
         for row in table.rows:
-            texts = [regex.sub(r"\s+", "", c.text) for c in row.cells]
+            texts = ["".join(c.text.split()) for c in row.cells]
             for i, t in enumerate(texts):
                 if t.rstrip(":：") == label:
                     rest = [x for x in texts[i + 1:] if x]

@@ -21,6 +21,7 @@ _NUMBER = regex.compile(r"^([-+]?)(\d+(?:\.\d+)?|\.\d+)(?:[eE]([-+]?\d{1,3}))?(%
 _MASKED = regex.compile(r"^[-+]?[\d*]*\.?[\d*]*%?$")
 _NUMERIC_LOOKING = regex.compile(r"^[-+−]?[\d.,，。%OoIl]+$")
 _NUMBER_WITH_UNIT = regex.compile(r"^([-+]?\d+(?:\.\d+)?)([\p{Han}a-zA-Z/²³]{1,8})$")
+_DASHES = regex.compile(r"[-—–/\\]+")
 _THOUSANDS = regex.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
 
 
@@ -42,7 +43,7 @@ class Value:
 def clean(raw: str) -> str:
     s = unicodedata.normalize("NFKC", raw or "")
     s = s.replace("\u2212", "-").replace("－", "-")
-    s = regex.sub(r"\s+", "", s)
+    s = "".join(s.split())
     return _THOUSANDS.sub("", s)
 
 
@@ -50,7 +51,7 @@ def parse(raw: str) -> Value:
     s = clean(raw)
     if not s:
         return Value("empty")
-    if s in MISSING_MARKS or regex.fullmatch(r"[-—–/\\]+", s):
+    if s in MISSING_MARKS or _DASHES.fullmatch(s):
         return Value("missing")
     m = _NUMBER.match(s)
     if m:
@@ -65,7 +66,7 @@ def parse(raw: str) -> Value:
         return value
     if "*" in s and _MASKED.match(s):
         return Value("masked", masked_digits=s.count("*"), percent=s.endswith("%"))
-    if _NUMERIC_LOOKING.match(s) and regex.search(r"\d", s):
+    if _NUMERIC_LOOKING.match(s) and any(ch.isdigit() for ch in s):
         return Value("malformed")
     return Value("text", text=s)
 
@@ -84,7 +85,7 @@ def is_category(value: Value) -> bool:
 
 def yes_no(raw: str) -> str:
     """是/否/必选 as the contract spells them; '-' and blanks become ''."""
-    s = regex.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or ""))
+    s = "".join(unicodedata.normalize("NFKC", raw or "").split())
     if s in ("是", "√", "✓", "Y", "yes", "达标", "满足"):
         return "yes"
     if s in ("否", "×", "✗", "N", "no", "不达标", "未达标", "不满足"):

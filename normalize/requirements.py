@@ -9,6 +9,7 @@ notice a report that prints a different requirement.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import regex
@@ -60,9 +61,10 @@ _OPERATORS = {"≥": "ge", ">=": "ge", "≧": "ge", ">": "gt", "≤": "le", "<="
 def clean(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "")
     t = t.replace("&gt;", ">").replace("&lt;", "<").replace("&ge;", "≥").replace("&le;", "≤")
-    return regex.sub(r"\s+", "", t)
+    return "".join(t.split())
 
 
+@lru_cache(maxsize=512)
 def parse(text: str) -> Requirement | None:
     """A Requirement, or None for "-", empty, masked ("≥**") or unrecognised text."""
     t = clean(text)

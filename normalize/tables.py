@@ -32,7 +32,7 @@ _NOTE = regex.compile(r"^\s*(?:注|备注|说明)\s*[:：0-9１-９.、]")
 
 
 def _norm(text: str) -> str:
-    return regex.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
 @dataclass
@@ -56,8 +56,8 @@ class LocatedTable:
 
 def header_roles(row: Row) -> tuple[dict[str, int], list[ValueColumn]] | None:
     """Column roles if `row` is an indicator-table header, else None."""
-    if not row.aligned:
-        return None
+    if not row.aligned or not any("指" in c.text for c in row.cells):
+        return None  # cheap test first: this runs on every row of every document
     roles: dict[str, int] = {}
     values: list[ValueColumn] = []
     for i, cell in enumerate(row.cells):

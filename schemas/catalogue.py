@@ -87,10 +87,11 @@ _UNIT_SPELLINGS = [
 DIMENSIONLESS = {"", "-", "—", "–", "/", "无", "—/—"}
 
 
+@lru_cache(maxsize=1024)
 def normalize_unit(text: str) -> str:
     """One spelling per unit: NFKC, no spaces, common Latin abbreviations in Chinese."""
     u = unicodedata.normalize("NFKC", text or "")
-    u = regex.sub(r"\s+", "", u)
+    u = "".join(u.split())
     for pattern, repl in _UNIT_SPELLINGS:
         u = pattern.sub(repl, u)
     if u in DIMENSIONLESS:
