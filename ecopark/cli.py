@@ -8,7 +8,7 @@ from pathlib import Path
 from schemas.flags import FLAGS
 
 from . import outputs
-from .ingest import ingest, stderr_progress
+from .ingest import default_jobs, ingest, stderr_progress
 
 
 def cmd_ingest(args) -> int:
@@ -18,7 +18,7 @@ def cmd_ingest(args) -> int:
         return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    results = ingest(source, progress=None if args.quiet else stderr_progress)
+    results = ingest(source, progress=None if args.quiet else stderr_progress, jobs=args.jobs)
     records = [r for res in results for r in res.records]
     # review loop
     from . import panel, review as review_loop
@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("input_dir", metavar="INPUT_DIR")
     p.add_argument("--out", default="out", metavar="OUT_DIR", help="output directory (default: out)")
     p.add_argument("--quiet", action="store_true", help="no per-file progress lines")
+    p.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
+                   help=f"files read in parallel (default: {default_jobs()}, the number of cores)")
     p.set_defaults(func=cmd_ingest)
     f = sub.add_parser("flags", help="list the flag codes, what they mean and which send a record to review")
     f.set_defaults(func=cmd_flags)

@@ -61,3 +61,18 @@ def test_flags_command_lists_every_code(capsys):
     assert main(["flags"]) == 0
     listing = capsys.readouterr().out
     assert "MALFORMED" in listing and "MASKED" in listing and "UNMATCHED" in listing
+
+
+def test_parallel_jobs_give_the_same_outputs_in_the_same_order(tmp_path):
+    src = _batch(tmp_path)
+    for name in ("002_4a25218a541a50f3.txt", "003_b52cdd33f1ff9352.txt", "000_dfd356fa93262e66.txt"):
+        shutil.copy(TEXT / name, src / name)
+    outs = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        assert main(["ingest", str(src), "--out", str(out), "--quiet", "--jobs", str(jobs)]) == 0
+        outs.append(out)
+    for name in ("records.csv", "review.csv"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
+    docs = [pd.read_csv(o / "documents.csv").drop(columns=["seconds"]) for o in outs]
+    pd.testing.assert_frame_equal(docs[0], docs[1])
