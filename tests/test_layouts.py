@@ -91,3 +91,14 @@ def test_same_records_in_every_layout(tmp_path, render, name):
     assert {r.park_name for r in result.records} == {"长春经济技术开发区"}
     i10 = next(r for r in result.records if r.indicator_id == "I10")
     assert i10.requirement_raw.count("当园区") == 2 and i10.flags == {"MALFORMED"}
+
+
+def test_title_rows_repeated_on_a_new_page_are_not_table_text(tmp_path):
+    context, rows = _seed_rows()
+    title = ["园区名称：长春经济技术开发区", "", "", "填报时间：2023年6月25日", "", "", ""]
+    repeated = rows[:40] + [title, ["考核指标", "", "", "", "", "", ""], rows[0]] + rows[40:]
+    path = tmp_path / "paged.md"
+    path.write_text(render_mineru(context, repeated), encoding="utf-8")
+    records = ingest_file(path, tmp_path).records
+    assert len(records) == 66
+    assert not any("填报时间" in (r.unit_raw + r.requirement_raw + r.name_raw) for r in records)
