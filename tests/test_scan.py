@@ -26,7 +26,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SCANS = {  # scan -> (source docx, pages of the indicator table)
     "001_changchun_2022": ("001_changchun_2022.docx", {2, 3, 4}),  # + a narrative page 5 after
     "003_wujin_2018": ("003_wujin_2018.docx", {1, 2, 3, 4, 5}),   # header row repeated per page
-}
+    "002_changchun_auto_2018": ("002_changchun_auto_2018.docx", {2, 3, 4}),  # landscape, two years,
+}                                                                            # a second table on page 3
 
 
 def flat(text: str) -> str:
@@ -41,38 +42,41 @@ def read(name: str):
     return doc, ocr_engine.LINES_BY_PAGE - before
 
 
-def expected_rows(docx_name: str) -> list[tuple[str, str]]:
-    """(label, value) of each indicator row of the source table, in order.
+def value_columns(header: list[str]) -> list[int]:
+    return [i for i, t in enumerate(header) if t == "数值" or regex.fullmatch(r"(19|20)\d\d年", t)]
+
+
+def expected_rows(docx_name: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(label, values) of each indicator row of the source table, in order.
 
     python-docx repeats a vertically merged cell in every row it spans; a row that
     repeats the label of the row above is the second line of a split requirement."""
     for table in Docx(FIXTURES / "docx" / docx_name).tables:
-        rows = [[c.text.strip() for c in r.cells] for r in table.rows]
-        header = next((i for i, r in enumerate(rows) if "序号" in r), None)
+        rows = [[flat(c.text) for c in r.cells] for r in table.rows]
+        header = next((i for i, r in enumerate(rows) if "序号" in r and value_columns(r)), None)
         if header is None:
             continue
-        label_col = rows[header].index("指标")
-        value_col = rows[header].index("数值")
-        out: list[tuple[str, str]] = []
+        label_col, values = rows[header].index("指标"), value_columns(rows[header])
+        out: list[tuple[str, tuple[str, ...]]] = []
         for r in rows[header + 1:]:
-            label, value = r[label_col], r[value_col]
-            if label and not (out and out[-1][0] == label):
-                out.append((label, value))
+            if r[label_col] and not (out and out[-1][0] == r[label_col]):
+                out.append((r[label_col], tuple(r[i] for i in values)))
         return out
     raise AssertionError(f"no indicator table in {docx_name}")
 
 
-def ocr_rows(doc) -> list[tuple[str, object]]:
-    """(label text, value cell) of every OCR row below a header row, across pages."""
+def ocr_rows(doc) -> list[tuple[str, list]]:
+    """(label text, value cells) of every OCR row below an indicator header row, across pages."""
     out, cols = [], None
     for table in doc.tables:
         for row in table.rows:
             texts = [flat(t) for t in row.texts]
             if "序号" in texts and "指标" in texts:
-                cols = texts.index("指标"), next(i for i, t in enumerate(texts) if "数值" in t)
+                values = value_columns(texts)
+                cols = (texts.index("指标"), values) if values else None
                 continue
             if cols and row.cell(cols[0]) is not None and not row.cell(cols[0]).empty:
-                out.append((flat(row.cell(cols[0]).text), row.cell(cols[1])))
+                out.append((flat(row.cell(cols[0]).text), [row.cell(i) for i in cols[1]]))
     return out
 
 
@@ -83,30 +87,34 @@ def label_score(expected: str, got: str) -> float:
 
 
 def align(expected, got):
-    """Each expected row with the best of the next three OCR rows (skipping page-break tails)."""
+    """(label, expected value, OCR cell) for each value of each expected row, the row matched
+    with the best of the next three OCR rows (skipping the tail of a row cut by a page break)."""
     pairs, at = [], 0
-    for label, value in expected:
+    for label, values in expected:
         window = got[at:at + 3]
-        scores = [label_score(flat(label), g[0]) for g in window]
+        scores = [label_score(label, g[0]) for g in window]
         if not scores or max(scores) < 80:
-            pairs.append((label, value, None))
+            pairs += [(label, value, None) for value in values]
             continue
         best = int(np.argmax(scores))
-        pairs.append((label, value, window[best][1]))
+        pairs += [(label, value, cell) for value, cell in zip(values, window[best][1])]
         at += best + 1
     return pairs
+
+
+def doubtful(cell) -> bool:
+    return cell.loc.confidence is not None and cell.loc.confidence < 0.8
 
 
 @pytest.mark.parametrize("name", sorted(SCANS))
 def test_every_row_found_and_values_right_or_flagged(name):
     doc, _ = read(name)
-    expected = expected_rows(SCANS[name][0])
-    pairs = align(expected, ocr_rows(doc))
+    pairs = align(expected_rows(SCANS[name][0]), ocr_rows(doc))
     missing = [label for label, _, cell in pairs if cell is None]
     assert not missing, f"rows not found: {missing}"
-    right = [p for p in pairs if flat(p[2].text) == flat(p[1])]
+    right = [p for p in pairs if flat(p[2].text) == p[1]]
     silent = [(label, value, cell.text, cell.loc.confidence) for label, value, cell in pairs
-              if flat(cell.text) != flat(value) and not (cell.loc.confidence is not None and cell.loc.confidence < 0.8)]
+              if flat(cell.text) != value and not doubtful(cell)]
     assert not silent, f"wrong values with high confidence: {silent}"
     assert len(right) >= 0.98 * len(pairs), f"{len(right)}/{len(pairs)} values exactly right"
 
@@ -115,12 +123,15 @@ def test_every_row_found_and_values_right_or_flagged(name):
 def test_table_pages_found_and_cells_located(name):
     doc, _ = read(name)
     assert {t.loc.page for t in doc.tables} >= SCANS[name][1]
+    with pdfplumber.open(FIXTURES / "scanned" / f"{name}.pdf") as pdf:
+        sizes = {i: (p.width, p.height) for i, p in enumerate(pdf.pages, 1)}
     for table in doc.tables:
+        width, height = sizes[table.loc.page]
         for row in table.rows:
             for cell in row.cells:
                 if not cell.empty:
                     x0, top, x1, bottom = cell.loc.bbox
-                    assert 0 <= x0 < x1 <= 600 and 0 <= top < bottom <= 850
+                    assert 0 <= x0 < x1 <= width and 0 <= top < bottom <= height
                     assert 0 <= cell.loc.confidence <= 1 and cell.loc.page == table.loc.page
 
 
