@@ -1,28 +1,33 @@
 """Scanned PDF pages: find the indicator table and read it cell by cell with offline OCR.
 
-For extract/pdf.py (pdfplumber) — the whole interface:
+For extract/pdf.py — the whole interface:
 
     from extract import scan
-    if scan.is_scanned(page):              # a pdfplumber page without a usable text layer
-        ...
-    blocks = scan.read_pages(path, [3, 4, 5, 6])   # 1-based numbers of such pages
+    scan.is_scanned(page)                  # a pdfplumber page without a usable text layer?
+    scan.scanned_pages(path)               # 1-based numbers of such pages, by the same test
+    blocks = scan.read_pages(path, [3, 4, 5, 6])   # OCR of those pages, as grid Blocks
+    doc = scan.read(path)                  # a wholly scanned PDF as a Document on its own
 
-`read_pages` returns Paragraph and Table blocks in page order: the title lines of
-the first page (a probe, not a full read), the text just above and below the
-table, and one Table per table page (rows continue from page to page; a repeated
-header row is returned as it stands). `read(path)` reads a wholly scanned PDF into
-a Document on its own (format "scanned-pdf", layout "pdf-ocr").
+`read_pages` returns Paragraph and Table blocks in page order, each with
+`loc.page` set: the title lines of page 1 (a probe, not a full read), the rows
+that head the table at the foot of the page before it (title, 园区名称, 填报时间)
+with the lines just above them, the caption above and the notes below each table
+part, and one Table per ruled grid of the indicator table on each page (rows
+continue from page to page; a repeated title/header is returned as it stands; a
+row cut by a page break comes back as two rows, the second without 序号/value).
+Every non-empty cell has `loc.confidence`; below 0.8 means "check the scan"
+(OCR_LOW_CONFIDENCE). A grid position that no cell covers (its rules were not
+found) is an empty cell with confidence 0.
 
-Why it is shaped like this: OCR is the slow part (about a second per dense
-page region on two cores), and a report is mostly narrative. So every page is
-first triaged on a 72-dpi render for a ruled grid; only grid pages are rendered
-at 200 dpi, deskewed by the angle of their rules, cut into cells along the
-rules, and only the cell contents are recognised, in batches. A grid page is the
-indicator table when its header row names the table's columns (指标, 单位, 要求…)
-or when it continues a table page before it with the same columns. Narrative
-pages are never read in full; page 1 gets a title probe. Every cell keeps the
-recogniser's confidence, lowered by `ocr_slips` where a known confusion is
-possible, so doubtful values reach a person as OCR_LOW_CONFIDENCE.
+Why it is shaped like this: OCR is the slow part, and a report is mostly
+narrative. So every page is first triaged on a 72-dpi render for ruled lines;
+only those pages are rendered at 200 dpi, deskewed by the angle of their rules,
+cut into cells along the rules, and only the cell contents are recognised, in
+batches. A grid is part of the indicator table when one of its first rows names
+the table's columns (指标, 单位, 要求…) or when it continues a table part of the
+page before with the same columns. Narrative pages are never read in full
+(`LINES_BY_PAGE` shows it). Every cell keeps the recogniser's confidence,
+lowered by `ocr_slips` where a known confusion is possible.
 """
 from __future__ import annotations
 
