@@ -98,7 +98,8 @@ def _labelled_cell(doc: Document, label: str) -> str:
 
 
 def find(doc: Document) -> Facts:
-    lines = [unicodedata.normalize("NFKC", text) for text, _ in doc.text_lines()]
+    # a narrow cell wraps "园区名称：长春经济技\n术开发区"; Chinese lines join without a space
+    lines = [unicodedata.normalize("NFKC", text).replace("\n", "") for text, _ in doc.text_lines()]
     facts = Facts()
     for line in lines:
         m = _PARK_LABEL.search(line)

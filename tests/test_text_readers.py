@@ -103,3 +103,11 @@ def test_discovery_is_recursive_and_skips_hidden_and_scripts(tmp_path):
         (tmp_path / name).write_text("x", encoding="utf-8")
     found = [p.relative_to(tmp_path).as_posix() for p in extract.discover(tmp_path)]
     assert found == ["r3", "a/r2.md", "a/b/r1.txt"]
+
+
+def test_metadata_survives_a_wrapped_cell():
+    from normalize import metadata
+    doc = parse_text("\t园区名称：长春经济技\n术开发区\n\t填报时间： 2023 年\n6 月\n\n\t考核指标 数据基准年为\n2022年\n")
+    facts = metadata.find(doc)
+    assert facts.park_name == "长春经济技术开发区"
+    assert facts.base_year.value == 2022 and facts.filed_year.value == 2023
