@@ -140,40 +140,40 @@ class PipeLayout(Layout):
 
     def parse(self, lines):
         out = _TableBuilder()
-        block: list[tuple[list[str], int]] = []
+        block: list[tuple[list[str], int, bool]] = []  # cells, line, every cell kept (markdown)
 
         def end_block():
             if not block:
                 return
-            width = max(len(cells) for cells, _ in block)
-            for cells, no in block:
+            width = max(len(cells) for cells, _, _ in block)
+            for cells, no, complete in block:
                 filled = [c for c in cells if c]
-                aligned = len(filled) != 1 or width == 1
-                if aligned and len(cells) < width:
+                aligned = complete or len(filled) != 1 or width == 1
+                if complete:
+                    cells = cells + [""] * (width - len(cells))
+                elif aligned and len(cells) < width:
                     cells = [""] * (width - len(cells)) + cells  # vanished merged cells were leading
                 elif not aligned:
                     cells = filled
-                offset = width - len(cells) if aligned else 0
-                row_cells = [Cell(markup.clean(t), Location(line=no, column=offset + i + 1) if aligned
+                row_cells = [Cell(markup.clean(t), Location(line=no, column=i + 1) if aligned
                                   else Location(line=no)) for i, t in enumerate(cells)]
                 out.add_row(Row(row_cells, Location(line=no), aligned=aligned))
             out.close_table()
             block.clear()
 
         for no, line in enumerate(lines, 1):
-            if (line.count("|") >= 2 or line.rstrip().endswith("|")) and not _PIPE_SEPARATOR.match(line):
-                parts = line.strip()
-                if parts.startswith("|"):
-                    parts = parts[1:]
-                cells = [c.strip() for c in parts.split("|")]
-                while cells and not cells[-1]:
-                    cells.pop()
-                if cells:
-                    block.append((cells, no))
-            elif _PIPE_SEPARATOR.match(line):
+            stripped = line.strip()
+            if _PIPE_SEPARATOR.match(line) or not stripped:
                 continue
-            elif not line.strip():
-                continue
+            if line.count("|") >= 2 or stripped.endswith("|"):
+                # "| a | | b |" (markdown) keeps every cell; "a | b |||" (web copy) loses merged ones
+                complete = stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1
+                cells = [c.strip() for c in (stripped[1:-1] if complete else stripped).split("|")]
+                if not complete:
+                    while cells and not cells[-1]:
+                        cells.pop()
+                if any(cells):
+                    block.append((cells, no, complete))
             else:
                 end_block()
                 out.paragraph(line, no)

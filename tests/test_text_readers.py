@@ -111,3 +111,15 @@ def test_metadata_survives_a_wrapped_cell():
     facts = metadata.find(doc)
     assert facts.park_name == "长春经济技术开发区"
     assert facts.base_year.value == 2022 and facts.filed_year.value == 2023
+
+
+def test_markdown_pipe_tables_keep_every_cell():
+    text = ("| 分类 | 序号 | 指标 | 单位 | 要求 | 是否为考核指标 | 数值 |\n"
+            "|---|---|---|---|---|---|---|\n"
+            "| 经济发展 | 2 | 人均工业增加值 | 万元/人 | ≥15 | 是 | |\n"
+            "| | | 工业增加值 | 万元 | - | - | 2595000 |\n"
+            "| | | | | 京津冀区域达到30%以上 | | |\n")
+    (table,) = parse_text(text).tables
+    assert table.rows[1].texts == ["经济发展", "2", "人均工业增加值", "万元/人", "≥15", "是", ""]
+    assert table.rows[2].texts[2] == "工业增加值" and table.rows[2].texts[6] == "2595000"
+    assert table.rows[3].aligned and table.rows[3].texts[4] == "京津冀区域达到30%以上"
