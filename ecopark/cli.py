@@ -7,7 +7,8 @@ from pathlib import Path
 
 from schemas.flags import FLAGS
 
-from . import outputs
+from . import outputs, panel
+from . import review as review_loop
 from .ingest import default_jobs, ingest, stderr_progress
 
 
@@ -20,8 +21,7 @@ def cmd_ingest(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     results = ingest(source, progress=None if args.quiet else stderr_progress, jobs=args.jobs)
     records = [r for res in results for r in res.records]
-    # review loop
-    from . import panel, review as review_loop
+    # decisions from earlier runs are applied first, so every output shows them
     review_loop.apply_corrections(records, out)
     review_loop.write_review_files(records, out, source if source.is_dir() else source.parent)
     panel.write_panel(records, out)
@@ -30,7 +30,8 @@ def cmd_ingest(args) -> int:
     outputs.write_documents([res.as_row() for res in results], out)
     statuses = {s: sum(res.status == s for res in results) for s in ("ok", "no_table", "error")}
     print(f"{len(results)} files ({statuses['ok']} ok, {statuses['no_table']} without table, "
-          f"{statuses['error']} errors), {len(records)} records, {len(review)} to review -> {out}/",
+          f"{statuses['error']} errors), {len(records)} records, {sum(r.reviewed for r in records)} reviewed, "
+          f"{len(review)} to review -> {out}/",
           file=sys.stderr)
     if not results:
         print(f"ecopark: no report files found under {source}", file=sys.stderr)
