@@ -19,15 +19,17 @@ from . import metadata
 
 ROLE_PATTERNS = [  # first match wins, so the specific come before the general
     ("compliant", regex.compile(r"^是否达标|^达标情况$|^是否满足")),
-    ("assessed", regex.compile(r"^是否(?:为|选为|作为)?考核|^考核指标[?？]?$|^是否考核|^是否选择")),
+    ("assessed", regex.compile(r"^是否(?:为|选为|作为)?考核|^是否考核|^是否选择|^(?:是否)?(?:为|选为)考核指标")),
     ("number", regex.compile(r"^序号$|^编号$|^No\.?$", regex.I)),
     ("category", regex.compile(r"^(?:分类|项目|类别|指标类别|指标类型|类型)$")),
     ("unit", regex.compile(r"^单位$|^计量单位$")),
     ("requirement", regex.compile(r"^(?:要求|标准值|指标要求|目标值|标准要求|考核要求|标准)$")),
-    ("name", regex.compile(r"^(?:指标|指标名称|考核指标名称|名称|指标项)$")),
+    ("name", regex.compile(r"^(?:指标|指标名称|考核指标|考核指标名称|名称|指标项|评价指标)$")),
     ("value", regex.compile(r"^(?:数值|指标值|现状值|实际值|完成值|完成情况|数据|当年数值|现状)$")),
 ]
-_YEAR_COLUMN = regex.compile(r"^(\d{4}|\*{4})\s*年?(?:度)?(?:数值|数据|现状值|指标值)?$")
+_YEAR_COLUMN = regex.compile(r"^(\d{4}|\*{4})\s*年?(?:度)?(?:数值|数据|现状值|指标值|实际值|完成值)?$")
+# "指标值(2022年)", "2022年度现状值(数值)": a value word and a year in one header cell
+_VALUE_WITH_YEAR = regex.compile(r"^(?:数值|指标值|现状值|实际值|完成值|数据)[(（]?(\d{4}|\*{4})年?度?[)）]?$")
 _NOTE = regex.compile(r"^\s*(?:注|备注|说明)\s*[:：0-9１-９.、]")
 
 
@@ -64,7 +66,7 @@ def header_roles(row: Row) -> tuple[dict[str, int], list[ValueColumn]] | None:
         text = _norm(cell.text)
         if not text:
             continue
-        year = _YEAR_COLUMN.match(text)
+        year = _YEAR_COLUMN.match(text) or _VALUE_WITH_YEAR.match(text)
         if year:
             values.append(ValueColumn(i, cell.text.strip(), metadata.YearFact.parse(year.group(1))))
             continue

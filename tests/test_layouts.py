@@ -102,3 +102,20 @@ def test_title_rows_repeated_on_a_new_page_are_not_table_text(tmp_path):
     records = ingest_file(path, tmp_path).records
     assert len(records) == 66
     assert not any("填报时间" in (r.unit_raw + r.requirement_raw + r.name_raw) for r in records)
+
+
+@pytest.mark.parametrize("name_header,value_header,year", [
+    ("考核指标", "数值", 2022),          # the name column headed 考核指标
+    ("指标名称", "指标值（2021年）", 2021),  # the year in the value column's header
+    ("指 标", "2021年度", 2021),
+])
+def test_header_variants(tmp_path, name_header, value_header, year):
+    context, rows = _seed_rows()
+    header = list(rows[0])
+    header[2], header[6] = name_header, value_header
+    path = tmp_path / "variant.md"
+    path.write_text(render_mineru(context, [header] + rows[1:]), encoding="utf-8")
+    records = ingest_file(path, tmp_path).records
+    assert len(records) == 66 and {r.data_year for r in records} == {year}
+    assert next(r for r in records if r.indicator_id == "I02").value == 56.5
+    assert {r.assessed for r in records} == {"", "yes", "no", "mandatory"}
