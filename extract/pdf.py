@@ -4,8 +4,10 @@ Glyphs and ruling lines come from pdfium (installed with pdfplumber as its
 renderer), which reads a page in milliseconds where pdfminer takes a tenth of
 a second (see `extract.pdf_page`). Only pages whose text names an indicator
 table are table-parsed, and each page after a page that had a table, because
-a long table runs on without its title; other pages become paragraphs. A
-table cut by page breaks is stitched back into one `Table` (`extract.pdf_stitch`).
+a long table runs on without its title; other pages become paragraphs. The
+table finder and cell text are pdfplumber's, redone without their quadratic
+loops (`extract.pdf_grid`). A table cut by page breaks is stitched back into
+one `Table` (`extract.pdf_stitch`).
 
 Pages without a text layer but with a page-sized image are scans and go to the
 OCR reader (`extract.scan.read_pages`).
@@ -16,11 +18,10 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import TableFinder
-from pdfplumber.utils import extract_text
 
 from schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
 
+from .pdf_grid import cell_lines, find_tables
 from .pdf_page import PdfiumPage
 from .pdf_stitch import join_wrapped, stitch
 
@@ -109,7 +110,7 @@ def _read_table_page(page: PdfiumPage, number: int) -> list[Block]:
     """Tables and the lines around them, top to bottom."""
     placed: list[tuple[float, Block]] = []
     boxes = []
-    for table in TableFinder(page, TABLE_SETTINGS).tables:
+    for table in find_tables(page, TABLE_SETTINGS):
         if len(table.rows) < 2 or len(table.columns) < 2:
             continue  # a page frame or a boxed note, not a grid: its text stays paragraphs
         rows = _table_rows(table, page, number)
@@ -129,7 +130,7 @@ def _table_rows(table, page: PdfiumPage, number: int) -> list[Row]:
     for r, geometry in enumerate(table.rows, start=1):
         cells = []
         for c, bbox in enumerate(geometry.cells, start=1):
-            lines = extract_text(page.chars_in(bbox)).split("\n") if bbox else []
+            lines = cell_lines(page.chars_in(bbox)) if bbox else []
             cells.append(Cell(join_wrapped(lines), Location(page=number, row=r, column=c, bbox=bbox)))
         if any(not cell.empty for cell in cells):
             rows.append(Row(cells, Location(page=number, row=r)))
