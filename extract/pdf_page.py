@@ -11,13 +11,19 @@ from __future__ import annotations
 import ctypes
 import math
 from bisect import bisect_left
+from itertools import groupby
+from operator import itemgetter
 
+import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.utils.text import chars_to_textmap, dedupe_chars
+from pdfplumber.utils.clustering import cluster_objects
+from pdfplumber.utils.text import chars_to_textmap
 
 FLAT = 2.0   # points: a path this thin is a ruling line, not a box
 ASCENT = 0.85  # share of the font size above the baseline
 AXIS = 0.5   # points: a segment this close to level/plumb is horizontal/vertical
+DEDUPE_TOLERANCE = 1  # points: dedupe_chars' default
+PATH_DEPTH = 3  # page, forms in it, forms in those: where ruling lines are looked for
 
 
 class PdfiumPage:
@@ -66,9 +72,29 @@ def _h_mid(char: dict) -> float:
 
 def _once(chars: list[dict]) -> list[dict]:
     """Fake bold prints every glyph twice at the same spot. pdfium already drops most such
-    doubles; pdfplumber's dedupe_chars (slow: it sorts) runs only when some are left."""
+    doubles; the rest are dropped as pdfplumber's dedupe_chars does, only when some are left."""
     spots = {(c["text"], round(c["x0"]), round(c["top"])) for c in chars}
-    return chars if len(spots) == len(chars) else dedupe_chars(chars)
+    return chars if len(spots) == len(chars) else _dedupe(chars)
+
+
+def _dedupe(chars: list[dict]) -> list[dict]:
+    """`pdfplumber.utils.text.dedupe_chars(chars)`: of the chars with one text, font and size
+    within a point of each other (top, then x0), the first highest-leftmost stays.
+
+    pdfplumber puts the survivors back in page order with `chars.index`, a scan of
+    the page per char (50 ms on a fake-bold page); the kept char is always the first
+    of any equal ones, so its own position gives that same order."""
+    position = {id(c): i for i, c in enumerate(chars)}
+    kept = []
+    for _, group in groupby(sorted(chars, key=_DEDUPE_KEY), key=_DEDUPE_KEY):
+        for line in cluster_objects(list(group), _doctop, DEDUPE_TOLERANCE):
+            for spot in cluster_objects(line, _x0, DEDUPE_TOLERANCE):
+                kept.append(min(spot, key=_doctop_x0))
+    return sorted(kept, key=lambda c: position[id(c)])
+
+
+_DEDUPE_KEY = itemgetter("upright", "text", "fontname", "size")
+_doctop, _x0, _doctop_x0 = itemgetter("doctop"), itemgetter("x0"), itemgetter("doctop", "x0")
 
 
 def _chars(textpage, height: float) -> list[dict]:
@@ -104,14 +130,30 @@ def _chars(textpage, height: float) -> list[dict]:
 def _edges(page, height: float) -> list[dict]:
     """Horizontal and vertical ruling lines: thin paths, and the sides of drawn boxes."""
     out = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
-        x0, y0, x1, y1 = obj.get_bounds()
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    for obj in _paths(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, 0):
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            raise pdfium.PdfiumError("Failed to locate pageobject.")
+        x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
         if x1 - x0 < FLAT or y1 - y0 < FLAT:
             out.append(_edge(x0, height - y1, x1, height - y0))
             continue
         for a, b in _segments(obj):
             out.append(_edge(min(a[0], b[0]), height - max(a[1], b[1]), max(a[0], b[0]), height - min(a[1], b[1])))
     return [e for e in out if e is not None]
+
+
+def _paths(parent, count, get, level: int):
+    """Path objects of a page and of the forms in it (PATH_DEPTH levels), in the order
+    pypdfium2's `get_objects` gives them, straight from pdfium: its wrapper objects
+    cost more than the ruling lines they are read for."""
+    for i in range(count(parent)):
+        obj = get(parent, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield obj
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < PATH_DEPTH - 1:
+            yield from _paths(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, level + 1)
 
 
 def _edge(x0: float, top: float, x1: float, bottom: float) -> dict | None:
@@ -130,12 +172,15 @@ def _edge(x0: float, top: float, x1: float, bottom: float) -> dict | None:
 
 def _segments(obj):
     """Straight axis-aligned pieces of a path, in page space (PDF origin, bottom-left)."""
-    a, b, c, d, e, f = obj.get_matrix().get()
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, matrix):
+        raise pdfium.PdfiumError("Failed to get matrix of pageobject.")
+    a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
     x, y = ctypes.c_float(), ctypes.c_float()
     pieces = []
     start = current = None
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
         pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
         point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
         kind = pdfium_c.FPDFPathSegment_GetType(segment)
