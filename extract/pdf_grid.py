@@ -52,24 +52,25 @@ def _cells(crossings: dict) -> list[tuple]:
 
     vertical = {p: boxes(c["v"]) for p, c in crossings.items()}
     horizontal = {p: boxes(c["h"]) for p, c in crossings.items()}
-    down: dict[float, list[float]] = {}    # x -> tops of the crossings on that vertical, ascending
-    across: dict[float, list[float]] = {}  # top -> xs of the crossings on that horizontal, ascending
+    down: dict[float, list[tuple]] = {}    # x -> the crossings on that vertical, top to bottom
+    across: dict[float, list[tuple]] = {}  # top -> the crossings on that horizontal, left to right
     points = sorted(crossings)
-    for x, top in points:
-        down.setdefault(x, []).append(top)
-        across.setdefault(top, []).append(x)
+    place = {}
+    for point in points:
+        column, row = down.setdefault(point[0], []), across.setdefault(point[1], [])
+        place[point] = (len(column), len(row))
+        column.append(point)
+        row.append(point)
     out = []
-    for x, top in points:
-        below = [(x, y) for y in down[x] if y > top]
-        right = [(r, top) for r in across[top] if r > x]
-        cell = _smallest(x, top, below, right, vertical, horizontal)
+    for point in points:
+        i, j = place[point]
+        cell = _smallest(point, down[point[0]][i + 1:], across[point[1]][j + 1:], vertical, horizontal)
         if cell:
             out.append(cell)
     return out
 
 
-def _smallest(x, top, below, right, vertical, horizontal):
-    here = (x, top)
+def _smallest(here, below, right, vertical, horizontal):
     for below_pt in below:
         if not vertical[here] & vertical[below_pt]:
             continue
@@ -79,7 +80,7 @@ def _smallest(x, top, below, right, vertical, horizontal):
             corner = (right_pt[0], below_pt[1])
             if (corner in vertical and vertical[corner] & vertical[right_pt]
                     and horizontal[corner] & horizontal[below_pt]):
-                return (x, top, corner[0], corner[1])
+                return (here[0], here[1], corner[0], corner[1])
     return None
 
 
@@ -127,7 +128,10 @@ def _word(chars: list[dict]) -> tuple[float, str]:
 def _clusters(items: list, key) -> list[list]:
     """`pdfplumber.utils.cluster_objects(items, key, Y_TOLERANCE)`: items whose key values chain
     within the tolerance form one cluster, clusters in key order, items in given order."""
-    values = sorted(set(map(key, items)))
+    keys = list(map(key, items))
+    if max(keys) <= min(keys) + Y_TOLERANCE:  # one line, what most cells hold (then every step is within too)
+        return [items]
+    values = sorted(set(keys))
     cluster_of = {}
     n, last = 0, values[0]
     for v in values:
@@ -136,6 +140,6 @@ def _clusters(items: list, key) -> list[list]:
         cluster_of[v] = n
         last = v
     groups: list[list] = [[] for _ in range(n + 1)]
-    for item in items:
-        groups[cluster_of[key(item)]].append(item)
+    for item, k in zip(items, keys):
+        groups[cluster_of[k]].append(item)
     return [g for g in groups if g]

@@ -59,8 +59,14 @@ class PdfiumPage:
 
     def outside(self, boxes: list[tuple[float, float, float, float]]) -> list[dict]:
         """The chars whose centre lies in none of `boxes` (text around the tables)."""
-        return [c for c, x, y in zip(self.chars, self._across, self._down)
-                if not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)]
+        out = []
+        for char, x, y in zip(self.chars, self._across, self._down):
+            for box in boxes:
+                if box[0] <= x <= box[2] and box[1] <= y <= box[3]:
+                    break
+            else:
+                out.append(char)
+        return out
 
     @staticmethod
     def text_lines(chars: list[dict]) -> list[dict]:
@@ -105,28 +111,38 @@ _doctop, _x0, _doctop_x0 = itemgetter("doctop"), itemgetter("x0"), itemgetter("d
 
 
 def _chars(textpage, height: float) -> list[dict]:
+    """The printed glyphs of a page, each as pdfplumber's char dict.
+
+    Six pdfium calls per glyph make most of the time, so none is made twice: the
+    functions are bound once, and "was this generated?" is asked only of spaces,
+    the only printable char pdfium generates (besides line ends, skipped anyway)."""
     raw = textpage.raw
     rect = pdfium_c.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     matrix = pdfium_c.FS_MATRIX()
+    unicode, generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
+    loose_box, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize
+    get_matrix, get_origin = pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFText_GetCharOrigin
+    hypot = math.hypot
     out = []
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-            continue  # spaces and line breaks pdfium inferred, not printed
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        code = unicode(raw, i)
         if code < 0x20 or code in (0xFFFE, 0xFFFF):  # line ends, control codes, unmapped glyphs
             continue
-        if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect):  # advance width x font height,
-            continue                                                # as pdfminer measures glyphs
+        if code == 0x20 and generated(raw, i) == 1:
+            continue  # spaces pdfium inferred, not printed
+        if not loose_box(raw, i, rect):  # advance width x font height, as pdfminer measures glyphs
+            continue
         x0, x1 = rect.left, rect.right
-        size = pdfium_c.FPDFText_GetFontSize(raw, i)  # before the text matrix: "1 Tf" + scaling is common
-        if pdfium_c.FPDFText_GetMatrix(raw, i, matrix):
-            size *= math.hypot(matrix.c, matrix.d)
+        size = font_size(raw, i)  # before the text matrix: "1 Tf" + scaling is common
+        if get_matrix(raw, i, matrix):
+            size *= hypot(matrix.c, matrix.d)
         # Height from the baseline and font size, not the font's own ascent: a minus sign in
         # a Latin font and digits in a CJK font must still sit on one line.
-        pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
-        char_top = height - (origin_y.value + ASCENT * size)
-        char_bottom = height - (origin_y.value - (1 - ASCENT) * size)
+        get_origin(raw, i, origin_x, origin_y)
+        baseline = origin_y.value
+        char_top = height - (baseline + ASCENT * size)
+        char_bottom = height - (baseline - (1 - ASCENT) * size)
         out.append({"object_type": "char", "text": chr(code), "x0": x0, "x1": x1,
                     "top": char_top, "bottom": char_bottom, "doctop": char_top,
                     "width": x1 - x0, "height": char_bottom - char_top,
