@@ -110,36 +110,51 @@ _DEDUPE_KEY = itemgetter("upright", "text", "fontname", "size")
 _doctop, _x0, _doctop_x0 = itemgetter("doctop"), itemgetter("x0"), itemgetter("doctop", "x0")
 
 
+def _bare(function, restype):
+    """A pdfium function without ctypes' argument checks, which cost as much as the call itself.
+
+    Only for the per-glyph calls in `_chars`, whose arguments are always the
+    text page pointer, a Python int index and `byref`s: exactly what the checked
+    functions would have converted them to."""
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_unicode = _bare(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_generated = _bare(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
+_loose_box = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+_font_size = _bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_matrix = _bare(pdfium_c.FPDFText_GetMatrix, ctypes.c_int)
+_origin = _bare(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
+
+
 def _chars(textpage, height: float) -> list[dict]:
     """The printed glyphs of a page, each as pdfplumber's char dict.
 
-    Six pdfium calls per glyph make most of the time, so none is made twice: the
-    functions are bound once, and "was this generated?" is asked only of spaces,
-    the only printable char pdfium generates (besides line ends, skipped anyway)."""
+    Six pdfium calls per glyph make most of the time, so each is made cheap: bare
+    function pointers (`_bare`), and "was this generated?" asked of spaces only, the
+    only printable char pdfium generates (besides line ends, skipped anyway)."""
     raw = textpage.raw
-    rect = pdfium_c.FS_RECTF()
+    rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    matrix = pdfium_c.FS_MATRIX()
-    unicode, generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
-    loose_box, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize
-    get_matrix, get_origin = pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFText_GetCharOrigin
+    rect_p, matrix_p, origin_x_p, origin_y_p = (ctypes.byref(rect), ctypes.byref(matrix),
+                                                ctypes.byref(origin_x), ctypes.byref(origin_y))
     hypot = math.hypot
     out = []
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = unicode(raw, i)
+        code = _unicode(raw, i)
         if code < 0x20 or code in (0xFFFE, 0xFFFF):  # line ends, control codes, unmapped glyphs
             continue
-        if code == 0x20 and generated(raw, i) == 1:
+        if code == 0x20 and _generated(raw, i) == 1:
             continue  # spaces pdfium inferred, not printed
-        if not loose_box(raw, i, rect):  # advance width x font height, as pdfminer measures glyphs
+        if not _loose_box(raw, i, rect_p):  # advance width x font height, as pdfminer measures glyphs
             continue
         x0, x1 = rect.left, rect.right
-        size = font_size(raw, i)  # before the text matrix: "1 Tf" + scaling is common
-        if get_matrix(raw, i, matrix):
+        size = _font_size(raw, i)  # before the text matrix: "1 Tf" + scaling is common
+        if _matrix(raw, i, matrix_p):
             size *= hypot(matrix.c, matrix.d)
         # Height from the baseline and font size, not the font's own ascent: a minus sign in
         # a Latin font and digits in a CJK font must still sit on one line.
-        get_origin(raw, i, origin_x, origin_y)
+        _origin(raw, i, origin_x_p, origin_y_p)
         baseline = origin_y.value
         char_top = height - (baseline + ASCENT * size)
         char_bottom = height - (baseline - (1 - ASCENT) * size)
