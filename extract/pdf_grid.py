@@ -93,36 +93,31 @@ def cell_lines(chars: list[dict]) -> list[str]:
     words are then grouped into lines again by their own tops, as pdfplumber does."""
     if not chars:
         return []
-    words = []
+    words: list[tuple[float, str]] = []  # (top of its highest char, text)
     for line in _clusters(chars, _top):
-        word: list[dict] = []
-        for char in sorted(line, key=_x0):
-            if char["text"].isspace():
-                if word:
-                    words.append(_word(word))
-                word = []
-            elif word and _new_word(word[-1], char):
-                words.append(_word(word))
-                word = [char]
-            else:
-                word.append(char)
-        if word:
-            words.append(_word(word))
+        texts: list[str] = []
+        for char in sorted(line, key=_x0) if len(line) > 1 else line:
+            text = char["text"]
+            if text.isspace():
+                if texts:
+                    words.append((top, "".join(texts).translate(_LIGATURES)))
+                texts = []
+                continue
+            x0, char_top = char["x0"], char["top"]
+            if texts and (x0 < last_x0 or x0 > last_x1 + X_TOLERANCE or abs(char_top - last_top) > Y_TOLERANCE):
+                words.append((top, "".join(texts).translate(_LIGATURES)))
+                texts = []
+            top = char_top if not texts else min(top, char_top)
+            texts.append(text)
+            last_x0, last_x1, last_top = x0, char["x1"], char_top
+        if texts:
+            words.append((top, "".join(texts).translate(_LIGATURES)))
     return [" ".join(text for _, text in line) for line in _clusters(words, itemgetter(0))]
 
 
 _top = itemgetter("top")
 _x0 = itemgetter("x0")
-
-
-def _new_word(previous: dict, char: dict) -> bool:
-    return (char["x0"] < previous["x0"] or char["x0"] > previous["x1"] + X_TOLERANCE
-            or abs(char["top"] - previous["top"]) > Y_TOLERANCE)
-
-
-def _word(chars: list[dict]) -> tuple[float, str]:
-    """(top, text) of a word: its highest char's top, ligatures spelled out."""
-    return min(c["top"] for c in chars), "".join(LIGATURES.get(c["text"], c["text"]) for c in chars)
+_LIGATURES = str.maketrans({k: v for k, v in LIGATURES.items() if len(k) == 1})  # "ﬁ" -> "fi", as merge_chars
 
 
 def _clusters(items: list, key) -> list[list]:
