@@ -111,9 +111,10 @@ def _read_table_page(page: PdfiumPage, number: int) -> list[Block]:
     placed: list[tuple[float, Block]] = []
     boxes = []
     for table in find_tables(page, TABLE_SETTINGS):
-        if len(table.rows) < 2 or len(table.columns) < 2:
+        geometry = table.rows
+        if len(geometry) < 2 or len(table.columns) < 2:
             continue  # a page frame or a boxed note, not a grid: its text stays paragraphs
-        rows = _table_rows(table, page, number)
+        rows = _table_rows(geometry, page, number)
         if rows:
             placed.append((table.bbox[1], Table(rows, Location(page=number, bbox=table.bbox))))
             boxes.append(table.bbox)
@@ -124,12 +125,12 @@ def _read_table_page(page: PdfiumPage, number: int) -> list[Block]:
     return [block for _, block in placed]
 
 
-def _table_rows(table, page: PdfiumPage, number: int) -> list[Row]:
+def _table_rows(geometry: list, page: PdfiumPage, number: int) -> list[Row]:
     """pdfplumber leaves None where a merged cell covers the grid: that becomes "" as schemas.grid asks."""
     rows = []
-    for r, geometry in enumerate(table.rows, start=1):
+    for r, boxes in enumerate(geometry, start=1):
         cells = []
-        for c, bbox in enumerate(geometry.cells, start=1):
+        for c, bbox in enumerate(boxes.cells, start=1):
             lines = cell_lines(page.chars_in(bbox)) if bbox else []
             cells.append(Cell(join_wrapped(lines), Location(page=number, row=r, column=c, bbox=bbox)))
         if any(not cell.empty for cell in cells):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-from pdfplumber.table import Table, TableSettings, cells_to_tables, edges_to_intersections, merge_edges
+from pdfplumber.table import Table, TableSettings, edges_to_intersections, merge_edges
 from pdfplumber.utils import filter_edges
 from pdfplumber.utils.text import LIGATURES
 
@@ -36,7 +36,7 @@ def find_tables(page, settings: dict) -> list[Table]:
     edges = merge_edges(edges, s.snap_x_tolerance, s.snap_y_tolerance, s.join_x_tolerance, s.join_y_tolerance)
     edges = filter_edges(edges, min_length=s.edge_min_length)
     crossings = edges_to_intersections(edges, s.intersection_x_tolerance, s.intersection_y_tolerance)
-    return [Table(page, cells) for cells in cells_to_tables(_cells(crossings))]
+    return [Table(page, cells) for cells in _tables(_cells(crossings))]
 
 
 def _cells(crossings: dict) -> list[tuple]:
@@ -48,7 +48,7 @@ def _cells(crossings: dict) -> list[tuple]:
     x, to its right those with its top: kept per column and per row here instead of
     filtered out of all later points each time."""
     def boxes(edges):
-        return {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges}
+        return frozenset((e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges)
 
     vertical = {p: boxes(c["v"]) for p, c in crossings.items()}
     horizontal = {p: boxes(c["h"]) for p, c in crossings.items()}
@@ -70,16 +70,46 @@ def _cells(crossings: dict) -> list[tuple]:
     return out
 
 
+def _tables(cells: list[tuple]) -> list[list[tuple]]:
+    """`pdfplumber.table.cells_to_tables`: cells that share a corner, directly or through
+    others, are one table; tables top to bottom (then left to right) by their first
+    cell, lone cells dropped.
+
+    pdfplumber sweeps the remaining cells until a sweep adds none, which is this
+    same closure taken the long way; cells are kept in their given order, which
+    (each starting at its own crossing) no row, column or box depends on."""
+    parent = list(range(len(cells)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_at: dict[tuple, int] = {}
+    for i, (x0, top, x1, bottom) in enumerate(cells):
+        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+            j = first_at.setdefault(corner, i)
+            if j != i:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[tuple]] = {}
+    for i, cell in enumerate(cells):
+        groups.setdefault(root(i), []).append(cell)
+    tables = sorted(groups.values(), key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
+
+
 def _smallest(here, below, right, vertical, horizontal):
+    down, across = vertical[here], horizontal[here]
     for below_pt in below:
-        if not vertical[here] & vertical[below_pt]:
+        if down.isdisjoint(vertical[below_pt]):
             continue
         for right_pt in right:
-            if not horizontal[here] & horizontal[right_pt]:
+            if across.isdisjoint(horizontal[right_pt]):
                 continue
             corner = (right_pt[0], below_pt[1])
-            if (corner in vertical and vertical[corner] & vertical[right_pt]
-                    and horizontal[corner] & horizontal[below_pt]):
+            if (corner in vertical and not vertical[corner].isdisjoint(vertical[right_pt])
+                    and not horizontal[corner].isdisjoint(horizontal[below_pt])):
                 return (here[0], here[1], corner[0], corner[1])
     return None
 
