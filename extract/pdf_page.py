@@ -113,8 +113,8 @@ _doctop, _x0, _doctop_x0 = itemgetter("doctop"), itemgetter("x0"), itemgetter("d
 def _bare(function, restype):
     """A pdfium function without ctypes' argument checks, which cost as much as the call itself.
 
-    Only for the per-glyph calls in `_chars`, whose arguments are always the
-    text page pointer, a Python int index and `byref`s: exactly what the checked
+    Only for the per-glyph and per-object calls, whose arguments are always a pdfium
+    pointer, a Python int for a C int index and `byref`s: exactly what the checked
     functions would have converted them to."""
     return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
@@ -125,6 +125,10 @@ _loose_box = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
 _font_size = _bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _matrix = _bare(pdfium_c.FPDFText_GetMatrix, ctypes.c_int)
 _origin = _bare(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
+# ... and for the walk over a page's objects (hundreds of glyph runs per ruling line)
+_page_objects = _bare(pdfium_c.FPDFPage_CountObjects, ctypes.c_int)
+_page_object = _bare(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPage_GetObject.restype)
+_object_type = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
 
 
 def _chars(textpage, height: float) -> list[dict]:
@@ -169,7 +173,7 @@ def _edges(page, height: float) -> list[dict]:
     """Horizontal and vertical ruling lines: thin paths, and the sides of drawn boxes."""
     out = []
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    for obj in _paths(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, 0):
+    for obj in _paths(page.raw, _page_objects, _page_object, 0):
         if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             raise pdfium.PdfiumError("Failed to locate pageobject.")
         x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
@@ -184,10 +188,11 @@ def _edges(page, height: float) -> list[dict]:
 def _paths(parent, count, get, level: int):
     """Path objects of a page and of the forms in it (PATH_DEPTH levels), in the order
     pypdfium2's `get_objects` gives them, straight from pdfium: its wrapper objects
-    cost more than the ruling lines they are read for."""
+    cost more than the ruling lines they are read for. Forms (rare) are walked with
+    the checked functions: their index argument is an unsigned long."""
     for i in range(count(parent)):
         obj = get(parent, i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        kind = _object_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             yield obj
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < PATH_DEPTH - 1:
