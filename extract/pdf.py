@@ -21,7 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
 
-from .pdf_grid import cell_lines, find_tables
+from .pdf_grid import cell_lines, find_tables, text_lines
 from .pdf_page import PdfiumPage
 from .pdf_stitch import join_wrapped, stitch
 
@@ -118,7 +118,7 @@ def _read_table_page(page: PdfiumPage, number: int) -> list[Block]:
         if rows:
             placed.append((table.bbox[1], Table(rows, Location(page=number, bbox=table.bbox))))
             boxes.append(table.bbox)
-    for line in page.text_lines(page.outside(boxes)):
+    for line in text_lines(page.outside(boxes)):
         bbox = (line["x0"], line["top"], line["x1"], line["bottom"])
         placed.append((line["top"], Paragraph(line["text"], Location(page=number, bbox=bbox))))
     placed.sort(key=lambda item: item[0])

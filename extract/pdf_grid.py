@@ -16,6 +16,7 @@ are pdfplumber's own, cheap, functions.
 """
 from __future__ import annotations
 
+from itertools import groupby
 from operator import itemgetter
 
 from pdfplumber.table import Table, TableSettings, edges_to_intersections, merge_edges
@@ -115,34 +116,61 @@ def _smallest(here, below, right, vertical, horizontal):
 
 
 def cell_lines(chars: list[dict]) -> list[str]:
-    """`pdfplumber.utils.extract_text(chars).split("\\n")` for upright chars in page order.
+    """`pdfplumber.utils.extract_text(chars).split("\\n")` for upright chars in page order:
+    words (`_words`) grouped into lines by their tops, lines in top order; [] for no words."""
+    words = _words(chars)
+    if not words:
+        return []
+    return [" ".join(w[1] for w in line) for line in _clusters(words, itemgetter(0))]
+
+
+def text_lines(chars: list[dict]) -> list[dict]:
+    """`chars_to_textmap(chars).extract_text_lines(strip=True, return_chars=False)`, the
+    lines of text outside the tables: text, x0, top, x1, bottom.
+
+    pdfplumber builds a text map char by char and finds its lines with a regular
+    expression; without layout that is the same words as `cell_lines`, cut into a
+    new line wherever the cluster of a word's top changes (words stay in order)."""
+    words = _words(chars)
+    cluster = _cluster_ids([w[0] for w in words])
+    out = []
+    for _, line in groupby(words, key=lambda w: cluster[w[0]]):
+        line = list(line)
+        out.append({"text": " ".join(w[1] for w in line), "x0": min(w[2] for w in line),
+                    "top": min(w[0] for w in line), "x1": max(w[3] for w in line),
+                    "bottom": max(w[4] for w in line)})
+    return out
+
+
+def _words(chars: list[dict]) -> list[tuple[float, str, float, float, float]]:
+    """pdfplumber's WordExtractor on upright chars: (top, text, x0, x1, bottom) of each word.
 
     Chars are grouped into lines by their top (values at most Y_TOLERANCE apart chain
     into one line), each line read left to right and cut into words at blanks, at
-    a step back or a gap over X_TOLERANCE, or a top more than Y_TOLERANCE off; the
-    words are then grouped into lines again by their own tops, as pdfplumber does."""
-    if not chars:
-        return []
-    words: list[tuple[float, str]] = []  # (top of its highest char, text)
+    a step back or a gap over X_TOLERANCE, or a top more than Y_TOLERANCE off."""
+    words = []
     for line in _clusters(chars, _top):
         texts: list[str] = []
         for char in sorted(line, key=_x0) if len(line) > 1 else line:
             text = char["text"]
             if text.isspace():
                 if texts:
-                    words.append((top, "".join(texts).translate(_LIGATURES)))
+                    words.append((top, "".join(texts).translate(_LIGATURES), left, right, bottom))
                 texts = []
                 continue
             x0, char_top = char["x0"], char["top"]
             if texts and (x0 < last_x0 or x0 > last_x1 + X_TOLERANCE or abs(char_top - last_top) > Y_TOLERANCE):
-                words.append((top, "".join(texts).translate(_LIGATURES)))
+                words.append((top, "".join(texts).translate(_LIGATURES), left, right, bottom))
                 texts = []
-            top = char_top if not texts else min(top, char_top)
+            if texts:
+                top, right, bottom = min(top, char_top), max(right, char["x1"]), max(bottom, char["bottom"])
+            else:
+                top, left, right, bottom = char_top, x0, char["x1"], char["bottom"]
             texts.append(text)
             last_x0, last_x1, last_top = x0, char["x1"], char_top
         if texts:
-            words.append((top, "".join(texts).translate(_LIGATURES)))
-    return [" ".join(text for _, text in line) for line in _clusters(words, itemgetter(0))]
+            words.append((top, "".join(texts).translate(_LIGATURES), left, right, bottom))
+    return words
 
 
 _top = itemgetter("top")
@@ -154,17 +182,25 @@ def _clusters(items: list, key) -> list[list]:
     """`pdfplumber.utils.cluster_objects(items, key, Y_TOLERANCE)`: items whose key values chain
     within the tolerance form one cluster, clusters in key order, items in given order."""
     keys = list(map(key, items))
+    if not keys:
+        return []
     if max(keys) <= min(keys) + Y_TOLERANCE:  # one line, what most cells hold (then every step is within too)
         return [items]
-    values = sorted(set(keys))
-    cluster_of = {}
-    n, last = 0, values[0]
-    for v in values:
-        if v > last + Y_TOLERANCE:
-            n += 1
-        cluster_of[v] = n
-        last = v
-    groups: list[list] = [[] for _ in range(n + 1)]
+    cluster_of = _cluster_ids(keys)
+    groups: list[list] = [[] for _ in range(max(cluster_of.values()) + 1)]
     for item, k in zip(items, keys):
         groups[cluster_of[k]].append(item)
     return [g for g in groups if g]
+
+
+def _cluster_ids(values: list[float]) -> dict[float, int]:
+    """`pdfplumber.utils.clustering.make_cluster_dict(values, Y_TOLERANCE)`: sorted values
+    chain into one cluster while each is within the tolerance of the one before."""
+    cluster_of = {}
+    n, last = 0, None
+    for v in sorted(set(values)):
+        if last is not None and v > last + Y_TOLERANCE:
+            n += 1
+        cluster_of[v] = n
+        last = v
+    return cluster_of

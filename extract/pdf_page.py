@@ -17,7 +17,6 @@ from operator import itemgetter
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.utils.clustering import cluster_objects
-from pdfplumber.utils.text import chars_to_textmap
 
 FLAT = 2.0   # points: a path this thin is a ruling line, not a box
 ASCENT = 0.85  # share of the font size above the baseline
@@ -67,12 +66,6 @@ class PdfiumPage:
             else:
                 out.append(char)
         return out
-
-    @staticmethod
-    def text_lines(chars: list[dict]) -> list[dict]:
-        if not chars:
-            return []
-        return chars_to_textmap(chars).extract_text_lines(strip=True, return_chars=False)
 
 
 def _v_mid(char: dict) -> float:
