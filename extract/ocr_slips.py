@@ -38,7 +38,6 @@ ROLE_WORDS = [  # first match wins; texts are compared without whitespace
     ("label", ("指标", "名称")),
 ]
 
-DASHES = "-‐‑‒–—―一－_ー"
 NUMERIC = regex.compile(r"[-+]?[0-9]+(?:[.,][0-9]+)*%?")
 LETTER_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1",
                                "，": ",", "．": ".", "·": "."})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from schemas.grid import Document, Row, Table
+from schemas.grid import Document, Row
 
 YEAR = r"(\d{4}|\*{2,4})"
 _PARK_LABEL = regex.compile(r"园区名称\s*[:：]\s*(.+)")
@@ -135,7 +135,3 @@ def heading_year(context: list[str]) -> YearFact:
 
 def row_text(row: Row) -> str:
     return " ".join(c.text for c in row.cells if not c.empty)
-
-
-def table_lines(table: Table) -> list[str]:
-    return [row_text(r) for r in table.rows]

@@ -35,10 +35,6 @@ class Value:
     masked_digits: int = 0
     unit: str = ""            # a unit printed in the value cell itself ("259.5亿元")
 
-    @property
-    def is_number(self) -> bool:
-        return self.kind == "number"
-
 
 def clean(raw: str) -> str:
     s = unicodedata.normalize("NFKC", raw or "")

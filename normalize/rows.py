@@ -30,7 +30,6 @@ class RawRow:
     compliant: str
     values: list[tuple[int, Cell | None]]  # (index into table.values, cell or None if the row is cut short)
     loc: Location
-    name_loc: Location
     compliant_loc: Location | None = None
     position: int = 0                      # 0-based order within the table
     truncated: bool = False
@@ -85,12 +84,10 @@ def read_rows(table: LocatedTable) -> list[RawRow]:
             continue
         category = _text(row, roles.get("category")) or category
         number = num or number
-        name_cell = row.cell(roles.get("name"))
         compliant_cell = row.cell(roles.get("compliant"))
         raw = RawRow(
             category=category, number=number, name=name, unit=unit, requirement=requirement,
             assessed=assessed, compliant=compliant, values=values, loc=row.loc,
-            name_loc=name_cell.loc if name_cell else row.loc,
             compliant_loc=compliant_cell.loc if compliant_cell else None,
             position=len(out),
         )

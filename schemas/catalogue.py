@@ -35,10 +35,6 @@ class Entry:
         return self.kind == "indicator"
 
     @property
-    def has_year(self) -> bool:
-        return YEAR_PLACEHOLDER in self.name_zh
-
-    @property
     def names(self) -> tuple[str, ...]:
         return (self.name_zh, *self.aliases)
 
@@ -59,12 +55,6 @@ class Catalogue:
 
     def __getitem__(self, entry_id: str) -> Entry:
         return self.by_id[entry_id]
-
-    def indicators(self) -> list[Entry]:
-        return [e for e in self.entries if e.is_indicator]
-
-    def numbered(self, number: int) -> list[Entry]:
-        return [e for e in self.entries if e.number == number]
 
     def conversion(self, catalogue_unit: str, report_unit: str) -> float | None:
         """Factor that turns a value in `report_unit` into `catalogue_unit`; 1.0 when they agree."""

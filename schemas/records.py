@@ -24,8 +24,6 @@ EXTRA_COLUMNS = [
 
 COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
 
-TABLE_KINDS = ("assessment", "compliance")
-
 
 @dataclass
 class Record:
