@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import extract  # noqa: E402
+from ecopark import extract  # noqa: E402
 from ecopark.ingest import ingest_file  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"

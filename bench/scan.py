@@ -29,7 +29,8 @@ import pypdfium2 as pdfium
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extract import ocr_engine, scan  # noqa: E402
+from ecopark.extract import scan  # noqa: E402
+from ecopark.extract.scan import engine as ocr_engine  # noqa: E402
 
 SCANS = ROOT / "fixtures" / "scanned"
 PAGE_TARGET, REPORT_TARGET = 4.0, 30.0

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from schemas.flags import FLAGS
+from ecopark.schemas.flags import FLAGS
 
 from . import outputs, panel
 from . import review as review_loop

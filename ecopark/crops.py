@@ -13,7 +13,7 @@ from pathlib import Path
 
 import regex
 
-from schemas.records import Record
+from ecopark.schemas.records import Record
 
 CROP_DIR = "crops"
 _PAGE = regex.compile(r"\bpage (\d+)\b")

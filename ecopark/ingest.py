@@ -14,11 +14,11 @@ from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator
 
-import extract
-from normalize import metadata, records as build, tables
-from normalize.passes import DOCUMENT_PASSES
-from schemas.grid import ReadError
-from schemas.records import Record
+from ecopark import extract
+from ecopark.normalize import metadata, records as build, tables
+from ecopark.normalize.passes import DOCUMENT_PASSES
+from ecopark.schemas.grid import ReadError
+from ecopark.schemas.records import Record
 
 
 @dataclass

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas.records import COLUMNS, Record
+from ecopark.schemas.records import COLUMNS, Record
 
 INT_COLUMNS = ["data_year", "label_year", "masked_digits", "table_index", "row_index"]
 FLOAT_COLUMNS = ["value", "match_score"]

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from ecopark.parks import unify
-from schemas import catalogue
-from schemas import flags as flagcodes
-from schemas.records import Record
+from ecopark.schemas import catalogue
+from ecopark.schemas import flags as flagcodes
+from ecopark.schemas.records import Record
 
 COLUMNS = ["park", "data_year", "indicator_id", "value", "value_text", "unit", "source_file", "record_key",
            "reviewed", "flags", "needs_review", "candidates", "other_values", "park_name"]

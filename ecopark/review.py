@@ -19,9 +19,9 @@ from pathlib import Path
 
 import regex
 
-from normalize import compliance
-from schemas import catalogue
-from schemas.records import Record
+from ecopark.normalize import compliance
+from ecopark.schemas import catalogue
+from ecopark.schemas.records import Record
 
 FILE_NAME = "corrections.csv"
 DECISION_COLUMNS = ["record_key", "decision", "corrected_value", "note"]

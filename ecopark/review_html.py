@@ -13,8 +13,8 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from schemas import flags as flagcodes
-from schemas.records import Record
+from ecopark.schemas import flags as flagcodes
+from ecopark.schemas.records import Record
 
 FILE_NAME = "review.html"
 

@@ -10,17 +10,17 @@ import importlib
 import os
 from pathlib import Path
 
-from schemas.grid import Document, ReadError
+from ecopark.schemas.grid import Document, ReadError
 
 from .sniff import SKIP_SUFFIXES, sniff
 
 # format -> module with a `read(path: Path) -> Document`
 READERS = {
-    "text": "extract.text",
-    "html": "extract.html",
-    "docx": "extract.docx",
-    "doc": "extract.legacy",
-    "pdf": "extract.pdf",
+    "text": "ecopark.extract.text",
+    "html": "ecopark.extract.html",
+    "docx": "ecopark.extract.docx",
+    "doc": "ecopark.extract.legacy",
+    "pdf": "ecopark.extract.pdf",
 }
 
 UNREADABLE = {

@@ -15,7 +15,7 @@ from pathlib import Path
 from docx.oxml.ns import qn
 from lxml import etree
 
-from schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
+from ecopark.schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
 
 W_P, W_TBL, W_TR, W_TC, W_SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
 W_R, W_T, W_TAB, W_BR, W_CR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-from schemas.grid import Cell, Document, Location, Paragraph, Row, Table
+from ecopark.schemas.grid import Cell, Document, Location, Paragraph, Row, Table
 
 from . import markup
 from .sniff import decode
@@ -152,6 +152,6 @@ def parse(text: str, line_offset: int = 0, first_table: int = 1) -> list:
 def read(path: Path) -> Document:
     text = decode(Path(path).read_bytes())
     if text is None:
-        from schemas.grid import ReadError
+        from ecopark.schemas.grid import ReadError
         raise ReadError("the HTML file is not in a text encoding we know (UTF-8, GB18030)")
     return Document(source=str(path), format="html", layout="html", blocks=parse(text))

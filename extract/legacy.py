@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from schemas.grid import Document, ReadError
+from ecopark.schemas.grid import Document, ReadError
 
 from . import docx
 

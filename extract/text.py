@@ -17,7 +17,7 @@ from pathlib import Path
 
 import regex
 
-from schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
+from ecopark.schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
 
 from . import html, markup
 from .sniff import decode

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from normalize import span as spans
-from normalize.evaluate import Expected, evaluate, format_like
-from normalize.formulas import BY_INDICATOR, FORMULAS, Formula, Reading, formulas_using
-from normalize.precision import Quantity, decimals_of, quantity
-from normalize.repair import malformed_readings, masked_fill, masked_readings, slip_readings
-from schemas.records import Record
+from ecopark.normalize import span as spans
+from ecopark.normalize.evaluate import Expected, evaluate, format_like
+from ecopark.normalize.formulas import BY_INDICATOR, FORMULAS, Formula, Reading, formulas_using
+from ecopark.normalize.precision import Quantity, decimals_of, quantity
+from ecopark.normalize.repair import malformed_readings, masked_fill, masked_readings, slip_readings
+from ecopark.schemas.records import Record
 
 UNREADABLE = {"MALFORMED", "MASKED"}
 

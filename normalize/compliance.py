@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import regex
 
-from normalize.checks import YearPool, pools_by_year
-from normalize.formulas import iva_construction_growth
-from normalize.precision import half_step
-from normalize.requirements import Requirement, Verdict, clean, judge, parse
-from schemas import catalogue
-from schemas.records import Record
+from ecopark.normalize.checks import YearPool, pools_by_year
+from ecopark.normalize.formulas import iva_construction_growth
+from ecopark.normalize.precision import half_step
+from ecopark.normalize.requirements import Requirement, Verdict, clean, judge, parse
+from ecopark.schemas import catalogue
+from ecopark.schemas.records import Record
 
 ASSESSED = {"yes": True, "mandatory": True, "no": False}
 _SAID = {"yes": "是", "no": "否"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from normalize.formulas import Reading
-from normalize.precision import Quantity
+from ecopark.normalize.formulas import Reading
+from ecopark.normalize.precision import Quantity
 
 # Float noise only: a relative epsilon far below any printed precision.
 _EPS = 1e-9

@@ -16,8 +16,8 @@ from functools import lru_cache
 import regex
 from rapidfuzz import fuzz
 
-from schemas import catalogue
-from schemas.catalogue import Entry, normalize_unit
+from ecopark.schemas import catalogue
+from ecopark.schemas.catalogue import Entry, normalize_unit
 
 FUZZY_ACCEPT = 88      # at or above: matched, flagged FUZZY_MATCH
 FUZZY_REVIEW = 72      # at or above: matched but LOW_MATCH_SCORE (review); below: UNMATCHED

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from schemas.grid import Document, Row
+from ecopark.schemas.grid import Document, Row
 
 YEAR = r"(\d{4}|\*{2,4})"
 _PARK_LABEL = regex.compile(r"园区名称\s*[:：]\s*(.+)")

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import regex
 
-from schemas import catalogue
+from ecopark.schemas import catalogue
 
 MISSING_MARKS = {"-", "--", "/", "—", "——", "–", "―", "−", "\\", "无", "/ ", "-/-", "－", "ー", "一"}
 CATEGORIES = {"达标", "不达标", "全部完成", "完成", "未完成", "基本完成", "具备", "不具备", "是", "否", "有", "无"}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 DOCUMENT_PASSES: list = []
 
-from normalize.checks import check_consistency  # noqa: E402
+from ecopark.normalize.checks import check_consistency  # noqa: E402
 
 DOCUMENT_PASSES.append(check_consistency)
 
-from normalize.compliance import check_compliance  # noqa: E402
+from ecopark.normalize.compliance import check_compliance  # noqa: E402
 
 DOCUMENT_PASSES.append(check_compliance)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import regex
 
-from schemas.records import Record
+from ecopark.schemas.records import Record
 
 _NUMBER = regex.compile(r"[-+−]?\d[\d,，]*(?:\.(\d+))?")
 

@@ -11,10 +11,10 @@ from pathlib import PurePosixPath
 
 import regex
 
-from schemas import catalogue
-from schemas.catalogue import normalize_unit
-from schemas.grid import Location
-from schemas.records import Record
+from ecopark.schemas import catalogue
+from ecopark.schemas.catalogue import normalize_unit
+from ecopark.schemas.grid import Location
+from ecopark.schemas.records import Record
 
 from . import match as matcher
 from . import numbers

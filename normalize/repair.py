@@ -9,7 +9,7 @@ from itertools import product
 
 import regex
 
-from normalize.precision import Quantity
+from ecopark.normalize.precision import Quantity
 
 # Enumerate masked digits only while the candidates stay few.
 MAX_MASKED_DIGITS = 3

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from schemas.grid import Cell, Location, Row
+from ecopark.schemas.grid import Cell, Location, Row
 
 from .tables import LocatedTable, header_roles
 

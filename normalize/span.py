@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import regex
 
-from normalize.evaluate import evaluate
-from normalize.formulas import FORMULAS
-from normalize.precision import Quantity
+from ecopark.normalize.evaluate import evaluate
+from ecopark.normalize.formulas import FORMULAS
+from ecopark.normalize.precision import Quantity
 
 MAX_SPAN = 30
 

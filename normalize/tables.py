@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from schemas.grid import Document, Paragraph, Row, Table
+from ecopark.schemas.grid import Document, Paragraph, Row, Table
 
 from . import metadata
 

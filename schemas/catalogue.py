@@ -90,7 +90,7 @@ def normalize_unit(text: str) -> str:
 
 
 def _data(name: str):
-    return resources.files("schemas").joinpath("data", name).open(encoding="utf-8")
+    return resources.files("ecopark.schemas").joinpath("data", name).open(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from schemas import flags as flagcodes
+from ecopark.schemas import flags as flagcodes
 
 CONTRACT_COLUMNS = [
     "source_file", "table_kind", "park_name", "data_year", "indicator_id", "name_raw",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from schemas.records import Record
+from ecopark.schemas.records import Record
 
 # seed 001 (长春经济技术开发区, 数据基准年为2022年); "-" cells left out
 SEED_001 = {

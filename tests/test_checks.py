@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from normalize.checks import base_year, check_consistency
-from normalize.repair import malformed_readings, masked_readings
+from ecopark.normalize.checks import base_year, check_consistency
+from ecopark.normalize.repair import malformed_readings, masked_readings
 from seed_tables import (SEED_001, SEED_001_ASSESSED, SEED_001_TEXT, SEED_003, SEED_003_ASSESSED,
                          SEED_003_TEXT, Facts, make, records)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from ecopark.cli import main
-from schemas.records import CONTRACT_COLUMNS
+from ecopark.schemas.records import CONTRACT_COLUMNS
 
 TEXT = Path(__file__).resolve().parents[1] / "fixtures" / "text"
 

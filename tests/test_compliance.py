@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from normalize.compliance import check_compliance, region_of
-from normalize.requirements import judge, parse
+from ecopark.normalize.compliance import check_compliance, region_of
+from ecopark.normalize.requirements import judge, parse
 from seed_tables import SEED_001, SEED_001_ASSESSED, Facts, make, records
 
 ELASTICITY_001 = "当园区工业增加值建设期年均增长率>0，≤0.6 当园区工业增加值建设期年均增长率<0，≥0.6"

@@ -6,10 +6,10 @@ import pytest
 from docx import Document as new_docx
 from docx.oxml import parse_xml
 
-from extract import docx as docx_reader
-from extract import legacy
+from ecopark.extract import docx as docx_reader
+from ecopark.extract import legacy
 from fixture_seeds import BAD, DOCX, body_rows, seed_tables, squeeze
-from schemas.grid import Paragraph, ReadError, Table
+from ecopark.schemas.grid import Paragraph, ReadError, Table
 
 
 def _read(name):

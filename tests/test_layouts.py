@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import extract
+from ecopark import extract
 from ecopark.ingest import ingest_file
-from normalize import tables
+from ecopark.normalize import tables
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "fixtures" / "text" / "001_98bb576f2842cd57.txt"

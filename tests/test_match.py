@@ -1,6 +1,6 @@
 import pytest
 
-from normalize.match import FUZZY_ACCEPT, match, normalize_label
+from ecopark.normalize.match import FUZZY_ACCEPT, match, normalize_label
 
 
 @pytest.mark.parametrize("label,expected", [

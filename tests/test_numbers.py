@@ -1,6 +1,6 @@
 import pytest
 
-from normalize.numbers import is_category, parse, yes_no
+from ecopark.normalize.numbers import is_category, parse, yes_no
 
 
 @pytest.mark.parametrize("raw,number,decimals", [

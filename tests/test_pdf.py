@@ -6,11 +6,11 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from extract import pdf as pdf_reader
-from extract.pdf_page import PdfiumPage
-from extract.pdf_stitch import join_wrapped, stitch
+from ecopark.extract.pdf import reader as pdf_reader
+from ecopark.extract.pdf.page import PdfiumPage
+from ecopark.extract.pdf.stitch import join_wrapped, stitch
 from fixture_seeds import BAD, PDF, body_rows, seed_tables, squeeze
-from schemas.grid import Cell, Location, Paragraph, ReadError, Row, Table
+from ecopark.schemas.grid import Cell, Location, Paragraph, ReadError, Row, Table
 
 
 def _read(name):
@@ -182,7 +182,7 @@ def _image_only_pdf(path):
 def test_scanned_pdf_without_ocr_says_so(tmp_path, monkeypatch):
     path = tmp_path / "scan.pdf"
     _image_only_pdf(path)
-    monkeypatch.setitem(sys.modules, "extract.scan", None)  # import fails as if not written yet
+    monkeypatch.setitem(sys.modules, "ecopark.extract.scan", None)  # import fails as if not written yet
     with pytest.raises(ReadError, match=r"^scanned PDF: no text layer on pages 1; OCR is not available$"):
         pdf_reader.read(path)
 
@@ -196,7 +196,7 @@ def test_scanned_pages_go_to_the_ocr_reader(tmp_path, monkeypatch):
         asked.append(pages)
         return [Paragraph("园区名称：长春经济技术开发区")]
 
-    monkeypatch.setitem(sys.modules, "extract.scan", types.SimpleNamespace(read_pages=read_pages))
+    monkeypatch.setitem(sys.modules, "ecopark.extract.scan", types.SimpleNamespace(read_pages=read_pages))
     doc = pdf_reader.read(path)
     assert asked == [[1]]
     assert (doc.format, doc.layout) == ("scanned-pdf", "pdf-ocr")

@@ -19,8 +19,9 @@ import regex
 from docx import Document as Docx
 from rapidfuzz import fuzz
 
-from extract import ocr_engine, ocr_grid, ocr_slips, scan
-from schemas.grid import Table
+from ecopark.extract import scan
+from ecopark.extract.scan import engine as ocr_engine, grid as ocr_grid, slips as ocr_slips
+from ecopark.schemas.grid import Table
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SCANS = {  # scan -> (source docx, pages of the indicator table)

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-import extract
-from extract.html import parse as parse_html
-from extract.markup import clean
-from extract.text import parse_text
-from schemas.grid import Table
+from ecopark import extract
+from ecopark.extract.html import parse as parse_html
+from ecopark.extract.markup import clean
+from ecopark.extract.text import parse_text
+from ecopark.schemas.grid import Table
 
 TEXT = Path(__file__).resolve().parents[1] / "fixtures" / "text"
 SEED_001 = TEXT / "001_98bb576f2842cd57.txt"
@@ -106,7 +106,7 @@ def test_discovery_is_recursive_and_skips_hidden_and_scripts(tmp_path):
 
 
 def test_metadata_survives_a_wrapped_cell():
-    from normalize import metadata
+    from ecopark.normalize import metadata
     doc = parse_text("\t园区名称：长春经济技\n术开发区\n\t填报时间： 2023 年\n6 月\n\n\t考核指标 数据基准年为\n2022年\n")
     facts = metadata.find(doc)
     assert facts.park_name == "长春经济技术开发区"

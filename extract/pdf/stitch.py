@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from schemas.grid import Block, Cell, Paragraph, Row, Table
+from ecopark.schemas.grid import Block, Cell, Paragraph, Row, Table
 
 FRAME_TOLERANCE = 4  # points: the same border drawn on two pages
 

@@ -22,8 +22,8 @@ import numpy as np
 import regex
 from rapidfuzz import fuzz, process
 
-from . import ocr_grid
-from .ocr_engine import recognise
+from . import grid as ocr_grid
+from .engine import recognise
 
 SAFE_FIX = 0.9   # a fix that cannot be wrong, still marked as touched
 DOUBT = 0.6      # below the 0.8 review threshold: a person checks the scan
@@ -62,7 +62,7 @@ def column_roles(texts: dict[int, str]) -> dict[int, str]:
 
 @lru_cache(maxsize=1)
 def _catalogue():
-    from schemas.catalogue import load
+    from ecopark.schemas.catalogue import load
 
     entries = list(load())
     return entries, [e.name_zh.replace("{year}", "") for e in entries]

@@ -2,12 +2,12 @@
 
 Glyphs and ruling lines come from pdfium (installed with pdfplumber as its
 renderer), which reads a page in milliseconds where pdfminer takes a tenth of
-a second (see `extract.pdf_page`). Only pages whose text names an indicator
+a second (see `extract.pdf.page`). Only pages whose text names an indicator
 table are table-parsed, and each page after a page that had a table, because
 a long table runs on without its title; other pages become paragraphs. The
 table finder and cell text are pdfplumber's, redone without their quadratic
-loops (`extract.pdf_grid`). A table cut by page breaks is stitched back into
-one `Table` (`extract.pdf_stitch`).
+loops (`extract.pdf.grid`). A table cut by page breaks is stitched back into
+one `Table` (`extract.pdf.stitch`).
 
 Pages without a text layer but with a page-sized image are scans and go to the
 OCR reader (`extract.scan.read_pages`).
@@ -19,11 +19,11 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
+from ecopark.schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
 
-from .pdf_grid import cell_lines, find_tables, text_lines
-from .pdf_page import PdfiumPage
-from .pdf_stitch import join_wrapped, stitch
+from .grid import cell_lines, find_tables, text_lines
+from .page import PdfiumPage
+from .stitch import join_wrapped, stitch
 
 # Words that only an indicator table (or its title) puts on a page; or all of a header's words.
 TABLE_WORDS = ("对照考核表", "标准达标", "考核指标", "序号", "是否达标", "必选")
@@ -142,7 +142,7 @@ def _add_ocr(path: Path, scanned: list[int], per_page: dict[int, list[Block]], d
              all_scanned: bool) -> None:
     listed = ", ".join(map(str, scanned))
     try:
-        from extract.scan import read_pages
+        from ecopark.extract.scan import read_pages
     except ImportError:
         raise ReadError(f"scanned PDF: no text layer on pages {listed}; OCR is not available") from None
     for block in read_pages(path, scanned):

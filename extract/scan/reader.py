@@ -2,7 +2,7 @@
 
 For extract/pdf.py — the whole interface:
 
-    from extract import scan
+    from ecopark.extract import scan
     scan.is_scanned(page)                  # a pdfplumber page without a usable text layer?
     scan.scanned_pages(path)               # 1-based numbers of such pages, by the same test
     blocks = scan.read_pages(path, [3, 4, 5, 6])   # OCR of those pages, as grid Blocks
@@ -38,10 +38,10 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
-from schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
+from ecopark.schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
 
-from . import ocr_grid, ocr_slips
-from .ocr_engine import CALLS, LINES_BY_PAGE, detect_and_read, recognise
+from . import grid as ocr_grid, slips as ocr_slips
+from .engine import CALLS, LINES_BY_PAGE, detect_and_read, recognise
 
 TRIAGE_DPI = 72
 READ_DPI = 200
