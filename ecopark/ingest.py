@@ -15,8 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator
 
 from ecopark import extract
-from ecopark.normalize import metadata, records as build, tables
-from ecopark.normalize.passes import DOCUMENT_PASSES
+from ecopark.normalize.pipeline import read_document
 from ecopark.schemas.grid import ReadError
 from ecopark.schemas.records import Record
 
@@ -64,17 +63,13 @@ def ingest_file(path: Path, root: Path | None = None) -> FileResult:
         doc = extract.read(path)
         result.format, result.layout = doc.format, doc.layout
         result.notes.extend(doc.notes)
-        facts = metadata.find(doc)
-        found = tables.locate(doc)
-        result.park_name, result.data_year = facts.park_name, facts.data_year
-        result.tables = len(found)
-        if not found:
+        read = read_document(doc, rel)
+        result.park_name, result.data_year = read.facts.park_name, read.facts.data_year
+        result.tables = len(read.tables)
+        result.records = read.records
+        if not read.tables:
             result.status = "no_table"
             result.error = "no 对照考核表 or 标准达标情况 table was found in this file"
-        else:
-            result.records = build.records(found, facts, source_file=rel, fmt=doc.format)
-            for check in DOCUMENT_PASSES:
-                check(result.records, facts)
     except ReadError as e:
         result.status, result.error = "error", str(e)
     except Exception as e:  # a bug or a file we did not foresee: keep the batch going

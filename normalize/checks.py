@@ -9,49 +9,17 @@ readings by the same formulas and writes the best into `suggestion`.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 from ecopark.normalize import span as spans
+from ecopark.normalize.pools import YearPool, pools_by_year
 from ecopark.normalize.evaluate import Expected, evaluate, format_like
 from ecopark.normalize.formulas import BY_INDICATOR, FORMULAS, Formula, Reading, formulas_using
 from ecopark.normalize.precision import Quantity, decimals_of, quantity
 from ecopark.normalize.repair import malformed_readings, masked_fill, masked_readings, slip_readings
 from ecopark.schemas.records import Record
 
+from .metadata import Facts
+
 UNREADABLE = {"MALFORMED", "MASKED"}
-
-
-class YearPool:
-    """The records of one data year of one document, looked up by indicator id.
-
-    Components are read from the assessment table first: that is where the
-    standard's form puts them; a compliance table only repeats indicators."""
-
-    def __init__(self, records: list[Record]):
-        self.by_id: dict[str, list[Record]] = defaultdict(list)
-        for r in sorted(records, key=lambda r: r.table_kind != "assessment"):
-            if r.indicator_id:
-                self.by_id[r.indicator_id].append(r)
-
-    def inputs(self) -> dict[str, Quantity]:
-        found = {}
-        for indicator_id, recs in self.by_id.items():
-            for r in recs:
-                q = quantity(r, as_input=True)
-                if q is not None:
-                    found[indicator_id] = q
-                    break
-        return found
-
-    def printed(self, indicator_id: str) -> list[Record]:
-        return self.by_id.get(indicator_id, [])
-
-
-def pools_by_year(records: list[Record]) -> dict[int | None, YearPool]:
-    by_year: dict[int | None, list[Record]] = defaultdict(list)
-    for r in records:
-        by_year[r.data_year].append(r)
-    return {year: YearPool(recs) for year, recs in by_year.items()}
 
 
 def _span_evidence(pools: dict[int | None, YearPool]) -> spans.SpanEvidence:
@@ -71,15 +39,19 @@ def _span_evidence(pools: dict[int | None, YearPool]) -> spans.SpanEvidence:
     return evidence
 
 
-def base_year(records: list[Record], facts) -> spans.BaseYear:
+def base_year(records: list[Record], facts: Facts, pools: dict[int | None, YearPool] | None = None) -> spans.BaseYear:
     """The planning base year of one document, from its text and its numbers."""
-    return spans.infer(_span_evidence(pools_by_year(records)), getattr(facts, "text", "") or "")
+    return spans.infer(_span_evidence(pools if pools is not None else pools_by_year(records)), facts.text)
 
 
-def check_consistency(records: list[Record], facts) -> None:
-    """DOCUMENT_PASS: flag INCONSISTENT values, suggest repairs, flag SPAN_UNKNOWN."""
-    pools = pools_by_year(records)
-    base = spans.infer(_span_evidence(pools), getattr(facts, "text", "") or "")
+def check_consistency(records: list[Record], facts: Facts, pools: dict[int | None, YearPool] | None = None) -> None:
+    """Flag INCONSISTENT values, suggest repairs, flag SPAN_UNKNOWN.
+
+    `pools` and `facts.planning_base` are computed here when the caller (normally
+    `normalize.pipeline`) has not already done so."""
+    if pools is None:
+        pools = pools_by_year(records)
+    base = facts.planning_base or base_year(records, facts, pools)
     for year, pool in pools.items():
         inputs = pool.inputs()
         n = base.span(year)

@@ -10,43 +10,23 @@ standard it is assessed against.
 """
 from __future__ import annotations
 
-import regex
-
-from ecopark.normalize.checks import YearPool, pools_by_year
+from ecopark.normalize.pools import YearPool, pools_by_year
 from ecopark.normalize.formulas import iva_construction_growth
 from ecopark.normalize.precision import half_step
 from ecopark.normalize.requirements import Requirement, Verdict, clean, judge, parse
 from ecopark.schemas import catalogue
 from ecopark.schemas.records import Record
 
+from .metadata import Facts
+
 ASSESSED = {"yes": True, "mandatory": True, "no": False}
 _SAID = {"yes": "是", "no": "否"}
 
-# at the start of a park's name or address only: "长春市北京大街" is not in Beijing
-_JINGJINJI = regex.compile(r"^(?:中国)?(?:北京|天津|河北|石家庄|唐山|秦皇岛|邯郸|邢台|保定|张家口|承德|沧州|廊坊|衡水|雄安)")
-_ADDRESS = regex.compile(r"通信地址[\s|:：]*([^\n|]{0,40})")
-_WATER_SCARCE = regex.compile(r"(属于|作为|地处|是|为)[^。，,；;]{0,8}缺水(城市|地区)")
-
-
-def region_of(facts) -> str | None:
-    """jingjinji / water_scarce / None (unknown; "other" cannot be told from a report alone)."""
-    given = getattr(facts, "region", None)
-    if given:
-        return given
-    printed = _ADDRESS.search(getattr(facts, "text", "") or "")
-    address = getattr(facts, "address", "") or (printed.group(1) if printed else "")
-    if _JINGJINJI.match(getattr(facts, "park_name", "") or "") or _JINGJINJI.match(address):
-        return "jingjinji"
-    if _WATER_SCARCE.search(getattr(facts, "text", "") or ""):
-        return "water_scarce"
-    return None
-
-
-def check_compliance(records: list[Record], facts) -> None:
-    """DOCUMENT_PASS: compliant_computed, COMPLIANCE_MISMATCH, TABLES_DISAGREE, REQUIREMENT_DIFFERS."""
+def check_compliance(records: list[Record], facts: Facts, pools: dict[int | None, YearPool] | None = None) -> None:
+    """compliant_computed, COMPLIANCE_MISMATCH, TABLES_DISAGREE, REQUIREMENT_DIFFERS."""
     cat = catalogue.load()
-    region = region_of(facts)
-    for pool in pools_by_year(records).values():
+    region = facts.region
+    for pool in (pools if pools is not None else pools_by_year(records)).values():
         growth, note = _iva_growth(pool)
         for indicator_id, recs in pool.by_id.items():
             entry = cat.by_id.get(indicator_id)
@@ -60,13 +40,13 @@ def check_compliance(records: list[Record], facts) -> None:
             _compare_tables(recs)
 
 
-def recompute(record: Record, facts=None) -> None:
+def recompute(record: Record, facts: Facts | None = None) -> None:
     """compliant_computed of one record after a person corrected its value."""
     entry = catalogue.load().by_id.get(record.indicator_id)
     required = parse(entry.requirement) if entry and entry.is_indicator else None
     if required is None:
         return
-    verdict = judge(required, record.value, record.value_text, region=region_of(facts))
+    verdict = judge(required, record.value, record.value_text, region=facts.region if facts else None)
     record.compliant_computed = verdict.compliant
 
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import regex
 
 from ecopark.schemas.grid import Document, Row
+
+if TYPE_CHECKING:
+    from .span import BaseYear
 
 YEAR = r"(\d{4}|\*{2,4})"
 _PARK_LABEL = regex.compile(r"园区名称\s*[:：]\s*(.+)")
@@ -57,6 +61,8 @@ class Facts:
     filed_year: YearFact = field(default_factory=YearFact)  # 填报时间
     address: str = ""                                         # 通信地址, for region-dependent requirements
     text: str = ""                                            # all narrative text, for the checks
+    region: str | None = None       # jingjinji / water_scarce / None (unknown), for the reclaimed-water rule
+    planning_base: "BaseYear | None" = None  # planning base year, set by the pipeline from text and numbers
 
     @property
     def data_year(self) -> int | None:
@@ -119,7 +125,25 @@ def find(doc: Document) -> Facts:
     facts.filed_year = first_year([_FILED], lines)
     facts.address = _labelled_cell(doc, "通信地址")
     facts.text = "\n".join(p.text for p in doc.paragraphs)
+    facts.region = region_of(facts)
     return facts
+
+
+# at the start of a park's name or address only: "长春市北京大街" is not in Beijing
+_JINGJINJI = regex.compile(r"^(?:中国)?(?:北京|天津|河北|石家庄|唐山|秦皇岛|邯郸|邢台|保定|张家口|承德|沧州|廊坊|衡水|雄安)")
+_ADDRESS = regex.compile(r"通信地址[\s|:：]*([^\n|]{0,40})")
+_WATER_SCARCE = regex.compile(r"(属于|作为|地处|是|为)[^。，,；;]{0,8}缺水(城市|地区)")
+
+
+def region_of(facts: Facts) -> str | None:
+    """jingjinji / water_scarce / None (unknown; "other" cannot be told from a report alone)."""
+    printed = _ADDRESS.search(facts.text)
+    address = facts.address or (printed.group(1) if printed else "")
+    if _JINGJINJI.match(facts.park_name) or _JINGJINJI.match(address):
+        return "jingjinji"
+    if _WATER_SCARCE.search(facts.text):
+        return "water_scarce"
+    return None
 
 
 def table_base_year(context: list[str]) -> YearFact:

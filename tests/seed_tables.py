@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ecopark.normalize import metadata
 from ecopark.schemas.records import Record
 
 # seed 001 (长春经济技术开发区, 数据基准年为2022年); "-" cells left out
@@ -168,9 +169,10 @@ def records(table: dict[str, str], year: int, assessed: dict[str, str],
     return out
 
 
-class Facts:
-    """The part of normalize.metadata.Facts the passes read."""
-
-    def __init__(self, text: str = "", data_year: int | None = None, park_name: str = "",
-                 report_year: int | None = None):
-        self.text, self.data_year, self.park_name, self.report_year = text, data_year, park_name, report_year
+def Facts(text: str = "", data_year: int | None = None, park_name: str = "",
+          report_year: int | None = None) -> metadata.Facts:
+    """A real normalize.metadata.Facts with what the passes read, region derived as find() does."""
+    facts = metadata.Facts(park_name=park_name, text=text, base_year=metadata.YearFact(data_year),
+                           report_year=metadata.YearFact(report_year))
+    facts.region = metadata.region_of(facts)
+    return facts

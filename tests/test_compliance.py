@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ecopark.normalize.compliance import check_compliance, region_of
+from ecopark.normalize.compliance import check_compliance
+from ecopark.normalize.metadata import region_of
 from ecopark.normalize.requirements import judge, parse
 from seed_tables import SEED_001, SEED_001_ASSESSED, Facts, make, records
 
