@@ -108,6 +108,12 @@ class Document:
     layout: str = ""            # tika, mineru, pipe, html, docx, pdf-text, pdf-ocr …
     blocks: list[Block] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # reader remarks worth showing a person
+    # what reading cost, counted per document (pages screened, pages OCR'd, OCR calls, seconds per
+    # stage): it travels with the result, so it survives worker processes, unlike a module global
+    counters: dict[str, float] = field(default_factory=dict)
+
+    def count(self, name: str, amount: float = 1) -> None:
+        self.counters[name] = self.counters.get(name, 0) + amount
 
     @property
     def tables(self) -> list[Table]:
