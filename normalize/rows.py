@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 import regex
 
+from ecopark.schemas import vocabulary
 from ecopark.schemas.grid import Cell, Location, Row
 
 from .tables import LocatedTable, header_roles
 
-_TITLE_ROW = regex.compile(r"园区名称|填报时间|数据基准年|对照考核表|标准达标情况|^考核指标$")
 _REQUIREMENT_TEXT = regex.compile(r"当园区|达到|以上|以下|[≥≤<>＞＜]|缺水|京津冀|其他地区")
 
 
@@ -53,7 +53,7 @@ def read_rows(table: LocatedTable) -> list[RawRow]:
     for i, row in enumerate(body):
         if not row.filled or header_roles(row) is not None:
             continue
-        if _TITLE_ROW.search("".join("".join(c.text.split()) for c in row.filled)):
+        if vocabulary.is_title("".join(c.text for c in row.filled)):
             continue  # the table's title lines, repeated on a continuation page
         prev = out[-1] if out else None
         if not row.aligned:

@@ -8,34 +8,13 @@ indicator header, or a block that cannot continue it.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
-import regex
-
+from ecopark.schemas import vocabulary
 from ecopark.schemas.grid import Document, Paragraph, Row, Table
+from ecopark.schemas.text import fold
 
 from . import metadata
-
-ROLE_PATTERNS = [  # first match wins, so the specific come before the general
-    ("compliant", regex.compile(r"^是否达标|^达标情况$|^是否满足")),
-    ("assessed", regex.compile(r"^是否(?:为|选为|作为)?考核|^是否考核|^是否选择|^(?:是否)?(?:为|选为)考核指标")),
-    ("number", regex.compile(r"^序号$|^编号$|^No\.?$", regex.I)),
-    ("category", regex.compile(r"^(?:分类|项目|类别|指标类别|指标类型|类型)$")),
-    ("unit", regex.compile(r"^单位$|^计量单位$")),
-    ("requirement", regex.compile(r"^(?:要求|标准值|指标要求|目标值|标准要求|考核要求|标准)$")),
-    ("name", regex.compile(r"^(?:指标|指标名称|考核指标|考核指标名称|名称|指标项|评价指标)$")),
-    ("value", regex.compile(r"^(?:数值|指标值|现状值|实际值|完成值|完成情况|数据|当年数值|现状)$")),
-]
-_YEAR_COLUMN = regex.compile(r"^(\d{4}|\*{4})\s*年?(?:度)?(?:数值|数据|现状值|指标值|实际值|完成值)?$")
-# "指标值(2022年)", "2022年度现状值(数值)": a value word and a year in one header cell
-_VALUE_WITH_YEAR = regex.compile(r"^(?:数值|指标值|现状值|实际值|完成值|数据)[(（]?(\d{4}|\*{4})年?度?[)）]?$")
-_NOTE = regex.compile(r"^\s*(?:注|备注|说明)\s*[:：0-9１-９.、]")
-
-
-def _norm(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
-
 
 @dataclass
 class ValueColumn:
@@ -57,34 +36,24 @@ class LocatedTable:
 
 
 def header_roles(row: Row) -> tuple[dict[str, int], list[ValueColumn]] | None:
-    """Column roles if `row` is an indicator-table header, else None."""
+    """Column roles if `row` is an indicator-table header, else None (see schemas.vocabulary)."""
     if not row.aligned or not any("指" in c.text for c in row.cells):
         return None  # cheap test first: this runs on every row of every document
+    columns = vocabulary.header_columns(row.texts)
+    if columns is None:
+        return None
     roles: dict[str, int] = {}
     values: list[ValueColumn] = []
-    for i, cell in enumerate(row.cells):
-        text = _norm(cell.text)
-        if not text:
-            continue
-        year = _YEAR_COLUMN.match(text) or _VALUE_WITH_YEAR.match(text)
-        if year:
-            values.append(ValueColumn(i, cell.text.strip(), metadata.YearFact.parse(year.group(1))))
-            continue
-        for role, pattern in ROLE_PATTERNS:
-            if pattern.search(text) and role not in roles:
-                if role == "value":
-                    values.append(ValueColumn(i, text))
-                roles[role] = i
-                break
-    core = {"name", "unit", "requirement", "number", "assessed"} & roles.keys()
-    if "name" not in roles or len(core) < 3:
-        return None
+    for i, col in columns.items():
+        roles.setdefault(col.role, i)
+        if col.role == "value":
+            values.append(ValueColumn(i, row.cells[i].text.strip(), metadata.YearFact.parse(col.year)))
     return roles, values
 
 
 def _is_note(row: Row) -> bool:
     first = next((c.text for c in row.cells if not c.empty), "")
-    return bool(_NOTE.match(first))
+    return vocabulary.is_note(first)
 
 
 def _flat_rows(doc: Document):
@@ -161,7 +130,7 @@ def locate(doc: Document) -> list[LocatedTable]:
 
 
 def _same_header(a: Row, b: Row) -> bool:
-    return [_norm(c.text) for c in a.cells] == [_norm(c.text) for c in b.cells]
+    return [fold(c.text) for c in a.cells] == [fold(c.text) for c in b.cells]
 
 
 def _continues(table: LocatedTable, row: Row) -> bool:
@@ -173,20 +142,41 @@ def _continues(table: LocatedTable, row: Row) -> bool:
 
 
 def _starts_other_table(row: Row) -> bool:
-    text = _norm(metadata.row_text(row))
+    text = fold(metadata.row_text(row))
     return any(k in text for k in ("园区名称", "信息公开表", "园区基本情况"))
 
 
 def _merge_year_subheader(table: LocatedTable) -> None:
-    """Headers printed over two rows: '数值' above '2016年 | 2018年'."""
+    """Headers printed over two rows: '数值' above '2016年 | 2018年', '目标值' above '2025年'.
+
+    A year cell takes the role of the header cell above it (or of the merged one to its
+    left): under 数值/现状值 it is a value column of that year, under 目标值 a target
+    (not data), under 备注 nothing."""
     if not table.body:
         return
     first = table.body[0]
-    years = [(i, c) for i, c in enumerate(first.cells) if _YEAR_COLUMN.match(_norm(c.text))]
-    others = [c for i, c in enumerate(first.cells) if not c.empty and i not in dict(years)]
-    if years and not others:
-        table.values = [v for v in table.values if v.index not in dict(years) and _norm(v.label) not in ("数值", "")]
-        table.values += [ValueColumn(i, c.text.strip(), metadata.YearFact.parse(_YEAR_COLUMN.match(_norm(c.text)).group(1)))
-                         for i, c in years]
-        table.values.sort(key=lambda v: v.index)
-        table.body = table.body[1:]
+    years = {}
+    for i, c in enumerate(first.cells):
+        col = vocabulary.column_role(c.text) if not c.empty else None
+        if col is not None and col.role == "value" and col.year:
+            years[i] = col.year
+    others = [c for i, c in enumerate(first.cells) if not c.empty and i not in years]
+    if not years or others:
+        return
+    header = table.header.cells
+    parents = {i: _above(header, i) for i in years}
+    roles = {}
+    for i, j in parents.items():
+        col = vocabulary.column_role(header[j].text) if j is not None else None
+        roles[i] = col.role if col else "value"
+    replaced = set(years) | {parents[i] for i in years if roles[i] == "value"}
+    table.values = [v for v in table.values if v.index not in replaced]
+    table.values += [ValueColumn(i, first.cells[i].text.strip(), metadata.YearFact.parse(year))
+                     for i, year in years.items() if roles[i] == "value"]
+    table.values.sort(key=lambda v: v.index)
+    table.body = table.body[1:]
+
+
+def _above(header: list, i: int) -> int | None:
+    """The header cell over column i: its own, or the merged cell that spans it from the left."""
+    return next((j for j in range(min(i, len(header) - 1), -1, -1) if not header[j].empty), None)

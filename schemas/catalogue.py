@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import regex
+from rapidfuzz import fuzz, process
+
+from .text import fold
 
 YEAR_PLACEHOLDER = "{year}"
 
@@ -55,6 +58,24 @@ class Catalogue:
 
     def __getitem__(self, entry_id: str) -> Entry:
         return self.by_id[entry_id]
+
+    def closest(self, label: str, cutoff: float = 80) -> Entry | None:
+        """The entry whose name (or an alias) a label most likely is, or None below `cutoff`.
+
+        Approximate on purpose, for text that may be misread (OCR): the label is folded
+        (NFKC, no spaces, simplified characters), a printed year stands for the
+        catalogue's {year} and a trailing footnote letter is dropped, and names are compared by edit ratio."""
+        flat = regex.sub(r"^(?:\d{4}|\*{4})年", YEAR_PLACEHOLDER + "年", regex.sub(r"[a-z]$", "", fold(label)))
+        if len(flat) < 3:
+            return None
+        names, owners = self._flat_names
+        hit = process.extractOne(flat, names, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return owners[hit[2]] if hit else None
+
+    @cached_property
+    def _flat_names(self) -> tuple[list[str], list[Entry]]:
+        pairs = [(fold(n), e) for e in self.entries for n in e.names]
+        return [n for n, _ in pairs], [e for _, e in pairs]
 
     def conversion(self, catalogue_unit: str, report_unit: str) -> float | None:
         """Factor that turns a value in `report_unit` into `catalogue_unit`; 1.0 when they agree."""
