@@ -37,12 +37,20 @@ def render_row(pdf, page_number: int, bbox, out_path: Path) -> Path:
     top, bottom = max(0.0, top - MARGIN), min(height, bottom + MARGIN)
     image = page.render(scale=SCALE, crop=(0, height - bottom, 0, top)).to_pil()
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(out_path)
-    return out_path
+    from ecopark.outputs import atomic_write
+
+    return atomic_write(out_path, lambda tmp: image.save(tmp, format="PNG"))
 
 
-def attach_crops(records: list[Record], input_dir: str | Path, out_dir: str | Path) -> None:
-    """Set `record.crop` (a path under out_dir) for PDF values in review."""
+def _image_name(record: Record) -> str:
+    return hashlib.sha1(record.record_key.encode("utf-8")).hexdigest()[:16] + ".png"
+
+
+def attach_crops(records: list[Record], input_dir: str | Path, out_dir: str | Path,
+                 paths: dict[str, Path] | None = None) -> None:
+    """Set `record.crop` (a path under out_dir) for PDF values in review. `paths` maps a source_file
+    to the file to render (names that are not UTF-8 are shown escaped); an image already made for
+    the same record_key (content-keyed) is reused."""
     import pypdfium2 as pdfium
 
     input_dir, out_dir = Path(input_dir), Path(out_dir)
@@ -53,14 +61,23 @@ def attach_crops(records: list[Record], input_dir: str | Path, out_dir: str | Pa
             wanted.setdefault(r.source_file, []).append((r, *place))
     for source, items in wanted.items():
         try:
-            pdf = pdfium.PdfDocument(str(input_dir / source))
+            todo = []
+            for record, page_number, bbox in items:
+                done = out_dir / CROP_DIR / _image_name(record)
+                if done.exists():
+                    record.crop = str(done)
+                else:
+                    todo.append((record, page_number, bbox))
+            if not todo:
+                continue
+            items = todo
+            pdf = pdfium.PdfDocument(str((paths or {}).get(source) or input_dir / source))
         except Exception:  # unreadable here means no picture, never a failed run
             continue
         try:
             for record, page_number, bbox in items:
-                name = hashlib.sha1(record.record_key.encode("utf-8")).hexdigest()[:16] + ".png"
                 try:
-                    record.crop = str(render_row(pdf, page_number, bbox, out_dir / CROP_DIR / name))
+                    record.crop = str(render_row(pdf, page_number, bbox, out_dir / CROP_DIR / _image_name(record)))
                 except Exception:
                     continue
         finally:

@@ -1,23 +1,34 @@
-"""One file in, its records out; a directory in, every file's records out.
+"""One file in, its records out; a folder in, every new or changed file read into the store.
 
 A batch never stops for one bad file: whatever goes wrong while reading a file
 becomes an `error` row in documents.csv with a sentence a person understands.
+
+`run_batch` is the incremental loop: every input file is hashed, files whose
+bytes the store already holds (under this pipeline version) are taken from it,
+the others go to an executor (in-process, the local process pool, or a Dask
+cluster: see `ecopark.executors`) and each result is committed to the store
+the moment it comes back, so a killed run loses only the files in flight.
 """
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
-from pathlib import Path
-from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterator
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+import regex
 
 from ecopark import extract
+from ecopark.extract import limits
 from ecopark.normalize.pipeline import read_document
 from ecopark.schemas.grid import ReadError
 from ecopark.schemas.records import Record
+
+_NAME_YEAR = regex.compile(r"(?<![0-9A-Za-z])(20[0-4]\d)(?![0-9A-Za-z])")
 
 
 @dataclass
@@ -25,7 +36,7 @@ class FileResult:
     """What became of one input file: a row of documents.csv plus its records."""
 
     source_file: str
-    status: str = "ok"            # ok / no_table / error
+    status: str = "ok"            # ok / no_table / error / skipped
     error: str = ""
     format: str = ""
     layout: str = ""
@@ -35,6 +46,9 @@ class FileResult:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
+    counters: dict[str, float] = field(default_factory=dict)
+    limit_hit: str = ""           # "time" / "memory" when a limit stopped the reading
+    sha256: str = ""
 
     def as_row(self) -> dict:
         return {
@@ -50,28 +64,57 @@ class FileResult:
             "needs_review": sum(r.needs_review for r in self.records),
             "seconds": round(self.seconds, 3),
             "notes": " | ".join(self.notes),
+            "sha256": self.sha256,
+            "counters": "; ".join(f"{k}={v:g}" for k, v in sorted(self.counters.items())),
         }
 
 
-def ingest_file(path: Path, root: Path | None = None) -> FileResult:
-    """Read one report. Never raises for a bad file: the error goes into the result."""
+def name_years(source_file: str) -> str:
+    """The years a file name carries: the pipeline's only input besides the bytes (for a report
+    that prints no year), so a renamed file is read again only when these differ."""
+    return ",".join(sorted(set(_NAME_YEAR.findall(PurePosixPath(source_file).name))))
+
+
+def content_key(sha256: str) -> str:
+    return sha256[:16]
+
+
+def ingest_file(path: Path, root: Path | None = None, source_file: str | None = None,
+                sha256: str = "") -> FileResult:
+    """Read one report. Never raises for a bad file: the error goes into the result.
+
+    With `sha256`, record keys start with the content hash instead of the path, so
+    decisions survive moving and renaming the file."""
     path = Path(path)
-    rel = path.relative_to(root).as_posix() if root and path != root else path.name
-    result = FileResult(source_file=rel)
+    if source_file is None:
+        source_file = path.relative_to(root).as_posix() if root and path != root else path.name
+    result = FileResult(source_file=source_file, sha256=sha256)
     started = time.perf_counter()
     try:
         doc = extract.read(path)
         result.format, result.layout = doc.format, doc.layout
         result.notes.extend(doc.notes)
-        read = read_document(doc, rel)
+        result.counters = dict(doc.counters)
+        read = read_document(doc, source_file)
         result.park_name, result.data_year = read.facts.park_name, read.facts.data_year
         result.tables = len(read.tables)
         result.records = read.records
+        if sha256:
+            prefix = source_file + "|"
+            for r in result.records:
+                if r.record_key.startswith(prefix):
+                    r.record_key = content_key(sha256) + "|" + r.record_key[len(prefix):]
         if not read.tables:
             result.status = "no_table"
             result.error = "no 对照考核表 or 标准达标情况 table was found in this file"
     except ReadError as e:
         result.status, result.error = "error", str(e)
+    except MemoryError:
+        result.status, result.limit_hit = "error", "memory"
+        result.error = limits.out_of_memory()
+    except RecursionError:
+        result.status = "error"
+        result.error = "too deeply nested to read: the file's structure nests beyond any real report"
     except Exception as e:  # a bug or a file we did not foresee: keep the batch going
         result.status = "error"
         result.error = f"could not read this file ({type(e).__name__}: {e})"
@@ -80,30 +123,51 @@ def ingest_file(path: Path, root: Path | None = None) -> FileResult:
     return result
 
 
+@dataclass
+class Task:
+    """One file's work, as sent to an executor: the path, or the bytes themselves (`data`)."""
+
+    index: int
+    path: str
+    source_file: str
+    sha256: str
+    data: bytes | None = None
+
+    def run(self) -> FileResult:
+        if os.environ.get("ECOPARK_TEST_SLOW_SECONDS"):   # the kill and lock tests need a run that lasts
+            time.sleep(float(os.environ["ECOPARK_TEST_SLOW_SECONDS"]))
+        if self.data is None:
+            return ingest_file(Path(self.path), source_file=self.source_file, sha256=self.sha256)
+        # bytes sent over the wire (Dask): read them from a private temporary copy
+        with tempfile.TemporaryDirectory(prefix="ecopark-") as tmp:
+            copy = Path(tmp) / (Path(self.path).name or "input")
+            copy.write_bytes(self.data)
+            return ingest_file(copy, source_file=self.source_file, sha256=self.sha256)
+
+
 def ingest(input_dir: Path, progress: Callable[[str], None] | None = None, jobs: int = 1) -> list[FileResult]:
-    """Every report below `input_dir`, in a stable order, on `jobs` processes.
+    """Every report below `input_dir`, read now (no store), in a stable order: for library use and
+    benchmarks. The CLI goes through `run_batch`, which remembers."""
+    from ecopark.inputs import walk
 
-    Files are independent, so a batch spreads over processes; results come back
-    in discovery order whatever order they finish in."""
     input_dir = Path(input_dir)
-    files = extract.discover(input_dir)
-    root = input_dir if input_dir.is_dir() else input_dir.parent
-    results = []
-    for i, res in enumerate(_run(files, root, jobs), 1):
-        results.append(res)
-        if progress:
-            detail = res.error if res.status != "ok" else (
-                f"{len(res.records)} records, {sum(r.needs_review for r in res.records)} to review")
-            progress(f"[{i}/{len(files)}] {res.source_file}: {res.status} ({detail}) {res.seconds:.1f}s")
-    return results
+    files, _ = walk(input_dir)
+    tasks = [Task(i, str(f.path), f.source_file, "") for i, f in enumerate(files) if not f.skipped]
+    from ecopark.executors import make_executor
+
+    by_index: dict[int, FileResult] = {}
+    with make_executor(jobs=jobs) as executor:
+        for task, res in executor.run(tasks):
+            by_index[task.index] = res
+            if progress:
+                progress(describe(res))
+    return [by_index[t.index] for t in tasks]
 
 
-def _run(files: list[Path], root: Path, jobs: int) -> Iterator[FileResult]:
-    if jobs <= 1 or len(files) < 2 * jobs:
-        yield from (ingest_file(path, root) for path in files)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(ingest_file, files, [root] * len(files), chunksize=1)
+def describe(res: FileResult) -> str:
+    detail = res.error if res.status != "ok" else (
+        f"{len(res.records)} records, {sum(r.needs_review for r in res.records)} to review")
+    return f"{res.source_file}: {res.status} ({detail}) {res.seconds:.1f}s"
 
 
 def default_jobs() -> int:

@@ -8,7 +8,6 @@ how many candidates there were, and which printed other values, stays visible.
 """
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -73,12 +72,12 @@ def panel_frame(records: list[Record]) -> pd.DataFrame:
     return frame
 
 
-def write_panel(records: list[Record], out_dir: str | Path) -> pd.DataFrame:
-    out_dir = Path(out_dir)
+def write_panel(records: list[Record], out_dir: str | Path, stage=None) -> pd.DataFrame:
+    """panel.csv and panel.parquet in `out_dir` (or into `stage`, an outputs.Staging)."""
+    from ecopark.outputs import write_csv, write_parquet
+
+    where = stage.path if stage else (lambda name: Path(out_dir) / name)
     frame = panel_frame(records)
-    for name, write in (("panel.csv", lambda p: frame.to_csv(p, index=False, encoding="utf-8")),
-                        ("panel.parquet", lambda p: frame.to_parquet(p, index=False))):
-        tmp = out_dir / (name + ".tmp")
-        write(tmp)
-        os.replace(tmp, out_dir / name)
+    write_csv(frame, where("panel.csv"))
+    write_parquet(frame, where("panel.parquet"))
     return frame

@@ -118,10 +118,11 @@ def render(records: list[Record], out_dir: Path) -> str:
             f"<ul>{toc}</ul>{''.join(body)}</body></html>\n")
 
 
-def write(records: list[Record], out_dir: str | Path) -> Path:
+def write(records: list[Record], out_dir: str | Path, path: Path | None = None) -> Path:
+    """review.html in `out_dir` (or at `path`, a staged copy; links stay relative to `out_dir`)."""
+    from ecopark.outputs import atomic_write
+
     out_dir = Path(out_dir)
-    path = out_dir / FILE_NAME
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render(records, out_dir), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    path = path or out_dir / FILE_NAME
+    page = render(records, out_dir)
+    return atomic_write(path, lambda f: f.write(page), text=True)

@@ -28,7 +28,7 @@ def test_ingest_writes_the_contract_files(tmp_path, capsys):
     progress = capsys.readouterr().err
     assert "[1/5]" in progress and "[5/5]" in progress
 
-    docs = {r["source_file"]: r for r in csv.DictReader(open(out / "documents.csv", encoding="utf-8"))}
+    docs = {r["source_file"]: r for r in csv.DictReader(open(out / "documents.csv", encoding="utf-8-sig"))}
     assert docs["sub/001.txt"]["status"] == "ok"
     assert docs["004.md"]["status"] == "ok"
     assert docs["notes.txt"]["status"] == "no_table"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -17,9 +18,16 @@ from seed_tables import make
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "text"
 S001, S002, S003 = "001_98bb576f2842cd57.txt", "002_4a25218a541a50f3.txt", "003_b52cdd33f1ff9352.txt"
-I10_001 = f"{S001}|assessment|I10|数值|0"
-I25_001 = f"{S001}|assessment|I25|数值|0"
-I01_003 = f"{S003}|assessment|I01|数值|0"
+
+
+def _content_key(name: str, rest: str) -> str:
+    """record_keys start with the file's content hash (they survive renames), not its path."""
+    return hashlib.sha256((SEEDS / name).read_bytes()).hexdigest()[:16] + "|" + rest
+
+
+I10_001 = _content_key(S001, "assessment|I10|数值|0")
+I25_001 = _content_key(S001, "assessment|I25|数值|0")
+I01_003 = _content_key(S003, "assessment|I01|数值|0")
 
 
 def _flagged(indicator_id="I10", raw="-0.4.85", key=None):
