@@ -21,13 +21,12 @@ import pypdfium2.raw as pdfium_c
 
 from ecopark.schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
 
+from ecopark.schemas.vocabulary import names_table
+
+from . import gridless
 from .grid import cell_lines, find_tables, text_lines
 from .page import PdfiumPage
 from .stitch import join_wrapped, stitch
-
-# Words that only an indicator table (or its title) puts on a page; or all of a header's words.
-TABLE_WORDS = ("对照考核表", "标准达标", "考核指标", "序号", "是否达标", "必选")
-HEADER_WORDS = ("指标", "单位", "要求")
 
 # Ruled tables: cells are bounded by drawn lines; text is only a fallback for the outer frame.
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
@@ -45,6 +44,7 @@ def read(path: Path) -> Document:
     pdf = _open(path)
     try:
         previous_had_table = False
+        carried: gridless.Columns | None = None  # frame of a grid-less table that ran to a page's foot
         for n, page in enumerate(pdf, start=1):
             textpage = page.get_textpage()
             text = textpage.get_text_range()
@@ -52,11 +52,11 @@ def read(path: Path) -> Document:
                 scanned.append(n)
                 previous_had_table = False
             elif previous_had_table or _names_a_table(text):
-                per_page[n] = _read_table_page(PdfiumPage(page, textpage), n)
+                per_page[n], carried = _table_page(PdfiumPage(page, textpage), n, carried)
                 previous_had_table = any(isinstance(b, Table) for b in per_page[n])
             else:
                 per_page[n] = _paragraphs(text, n)
-                previous_had_table = False
+                previous_had_table, carried = False, None
         page_count = len(pdf)
     finally:
         pdf.close()
@@ -67,9 +67,8 @@ def read(path: Path) -> Document:
 
 
 def _names_a_table(text: str) -> bool:
-    """Whitespace removed first: a header word wrapped in a narrow cell reads "序\\r\\n号"."""
-    text = "".join(text.split())
-    return any(w in text for w in TABLE_WORDS) or all(w in text for w in HEADER_WORDS)
+    """Whitespace removed first (by `names_table`): a header word wrapped in a narrow cell reads "序\\r\\n号"."""
+    return names_table(text)
 
 
 def _open(path: Path):
@@ -107,22 +106,43 @@ def _paragraphs(text: str, page: int) -> list[Block]:
 
 
 def _read_table_page(page: PdfiumPage, number: int) -> list[Block]:
-    """Tables and the lines around them, top to bottom."""
+    return _table_page(page, number)[0]
+
+
+def _table_page(page: PdfiumPage, number: int, carried: "gridless.Columns | None" = None):
+    """Tables and the lines around them, top to bottom; and the column frame of a grid-less
+    table that runs to the page's foot, for the next page.
+
+    Ruled grids take the fast path (`find_tables`); a page without one is searched for
+    tables printed without a grid (`gridless`: 三线表, borderless, rules between groups)."""
     placed: list[tuple[float, Block]] = []
     boxes = []
+    for table in _ruled_tables(page, number):
+        placed.append((table.loc.bbox[1], table))
+        boxes.append(table.loc.bbox)
+    frame = None
+    if not placed:
+        for found in gridless.find(page, number, carried):
+            placed.append((found.table.loc.bbox[1], found.table))
+            boxes.append(found.table.loc.bbox)
+            frame = found.columns if found.reaches_foot else None
+    for line in text_lines(page.outside(boxes)):
+        bbox = (line["x0"], line["top"], line["x1"], line["bottom"])
+        placed.append((line["top"], Paragraph(line["text"], Location(page=number, bbox=bbox))))
+    placed.sort(key=lambda item: item[0])
+    return [block for _, block in placed], frame
+
+
+def _ruled_tables(page: PdfiumPage, number: int) -> list[Table]:
+    out = []
     for table in find_tables(page, TABLE_SETTINGS):
         geometry = table.rows
         if len(geometry) < 2 or len(table.columns) < 2:
             continue  # a page frame or a boxed note, not a grid: its text stays paragraphs
         rows = _table_rows(geometry, page, number)
         if rows:
-            placed.append((table.bbox[1], Table(rows, Location(page=number, bbox=table.bbox))))
-            boxes.append(table.bbox)
-    for line in text_lines(page.outside(boxes)):
-        bbox = (line["x0"], line["top"], line["x1"], line["bottom"])
-        placed.append((line["top"], Paragraph(line["text"], Location(page=number, bbox=bbox))))
-    placed.sort(key=lambda item: item[0])
-    return [block for _, block in placed]
+            out.append(Table(rows, Location(page=number, bbox=table.bbox)))
+    return out
 
 
 def _table_rows(geometry: list, page: PdfiumPage, number: int) -> list[Row]:

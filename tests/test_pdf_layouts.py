@@ -1,0 +1,60 @@
+"""Text PDFs whose tables have no grid (三线表, borderless, rules between groups) and turned pages.
+
+The fixtures (fixtures/pdf_layouts/, made by fixtures/make_pdf_layouts.py from the
+seeds) are checked value by value against tests/expected/<seed>.csv, which were
+transcribed from the seed documents.
+"""
+import csv
+from pathlib import Path
+
+import pytest
+
+from ecopark.extract.pdf import reader as pdf_reader
+from ecopark.ingest import ingest_file
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYOUTS = ROOT / "fixtures" / "pdf_layouts"
+EXPECTED = ROOT / "tests" / "expected"
+SEEDS = {p.stem[:3]: p.stem for p in EXPECTED.glob("*.csv")}
+
+
+def _compare(name):
+    """(right, wrong-or-missing without a flag, total) of the printed values."""
+    path = LAYOUTS / f"{name}.pdf"
+    result = ingest_file(path, root=LAYOUTS)
+    assert result.status == "ok", result.error
+    with open(EXPECTED / f"{SEEDS[name[:3]]}.csv", encoding="utf-8") as f:
+        want = {(e["table_kind"], e["data_year"], e["indicator_id"]): e["value_raw"].strip() for e in csv.DictReader(f)}
+    got = {(r.table_kind, str(r.data_year or ""), r.indicator_id): r for r in result.records}
+    right = sum(k in got and got[k].value_raw.strip() == v for k, v in want.items())
+    silent = [k for k, v in want.items() if k not in got or (got[k].value_raw.strip() != v and not got[k].flags)]
+    return right, silent, len(want)
+
+
+def test_three_line_table_over_pages_reads_every_value():
+    """001: rules above/below the header and at the bottom only, over three pages, no repeated header."""
+    right, silent, total = _compare("001_three_line")
+    assert right == total and silent == []
+
+
+def test_borderless_centred_table_with_repeated_header():
+    """003: no rules, cells centred (merged 分类/序号 in the middle of their block), header repeated,
+    narrow columns that wrap labels and numbers."""
+    right, silent, total = _compare("003_borderless")
+    assert right / total >= 0.95
+    assert len(silent) <= 3
+
+
+def test_three_line_table_cells_have_page_and_box():
+    doc = pdf_reader.read(LAYOUTS / "001_three_line.pdf")
+    (table,) = doc.tables
+    pages = {c.loc.page for r in table.rows for c in r.cells}
+    assert len(pages) == 3
+    row = next(r for r in table.rows if "".join(r.texts[2].split()) == "人均工业增加值")
+    cell = row.cells[6]
+    assert cell.text == "56.50" and cell.loc.column == 7
+    x0, top, x1, bottom = cell.loc.bbox
+    assert 0 < x0 < x1 <= 596 and 0 < top < bottom <= 842
+    # the merged 序号 cell is in the block's first row, "" below
+    numbers = [r.texts[1] for r in table.rows if r.texts[2] in ("年末从业人口", "工业增加值", "人均工业增加值")]
+    assert numbers == ["2", "", ""]
