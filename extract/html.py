@@ -13,7 +13,7 @@ from pathlib import Path
 from ecopark.schemas.grid import Cell, Document, Location, Paragraph, Row, Table
 
 from . import markup
-from .sniff import decode
+from .sniff import decode_text, read_limited
 
 BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "title", "tr", "section"}
 
@@ -150,8 +150,11 @@ def parse(text: str, line_offset: int = 0, first_table: int = 1) -> list:
 
 
 def read(path: Path) -> Document:
-    text = decode(Path(path).read_bytes())
-    if text is None:
+    found = decode_text(read_limited(Path(path)))
+    if found is None:
         from ecopark.schemas.grid import ReadError
-        raise ReadError("the HTML file is not in a text encoding we know (UTF-8, GB18030)")
-    return Document(source=str(path), format="html", layout="html", blocks=parse(text))
+        raise ReadError("the HTML file is not in a text encoding we know (UTF-8, GB18030, UTF-16)")
+    doc = Document(source=str(path), format="html", layout="html", blocks=parse(found.text))
+    if found.note:
+        doc.notes.append(found.note)
+    return doc

@@ -5,10 +5,13 @@ an HTML error page, a `.doc` that is really a DOCX. The first bytes tell.
 """
 from __future__ import annotations
 
+import functools
+import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
-TEXT_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
+from . import limits
 
 # Files we never try to read: clearly not reports.
 SKIP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".exe", ".dll", ".so",
@@ -47,23 +50,153 @@ def sniff(path: Path) -> str:
     return "text"
 
 
-def decode(data: bytes, partial: bool = False) -> str | None:
-    """Text in UTF-8 (with or without BOM) or GB18030/GBK; None if it is not text.
+REPLACEMENT = "\ufffd"
+# C0 control characters that no text holds (tab, newlines, vertical tab, form feed and carriage
+# return are text); in a text file they are damage, shown and counted as replaced.
+_CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r")
+_CONTROL_RE = re.compile("[" + "".join(f"\\x{b:02x}" for b in _CONTROLS) + "]")
+BINARY_CONTROL_SHARE = 0.01   # more control bytes than this in the first 64 KB: binary, not text
+BINARY_DOUBT_SHARE = 0.2      # more doubtful characters than this under the likeliest encoding: not text
+SAMPLE = 65536
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_SHOWN = {"utf-8": "UTF-8", "gb18030": "GB18030", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16",
+          "utf-32-le": "UTF-32", "utf-32-be": "UTF-32", "utf-8+gb18030": "UTF-8 or GB18030"}
 
-    `partial` allows a multi-byte character cut at the end of a sniffed prefix."""
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+
+@dataclass(frozen=True)
+class Decoded:
+    """A text file's characters, the encoding they were read in, and how many bytes were not
+    characters of it: each became U+FFFD, so one bad byte costs one character, not the file."""
+
+    text: str
+    encoding: str
+    replaced: int = 0
+
+    @property
+    def note(self) -> str:
+        if not self.replaced:
+            return ""
+        return (f"{self.replaced} byte(s) are not {_SHOWN.get(self.encoding, self.encoding)} text (a damaged "
+                f"copy or mixed encodings) and were replaced by {REPLACEMENT}; values they touch are flagged")
+
+
+def decode_text(data: bytes) -> Decoded | None:
+    """The likeliest reading of `data` as text: by its byte-order mark, else UTF-16 when its NULs
+    say so, else UTF-8 or GB18030/GBK, whichever leaves fewer bytes undecoded and fewer
+    characters a Chinese report would not print, else line by line when a file mixes the two.
+    None when the bytes are not text at all."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode(data[len(bom):], encoding)
+    head = data[:SAMPLE]
+    wide = _utf16_by_nuls(head)
+    if wide:
+        return _decode(data, wide)
+    if _control_share(head) > BINARY_CONTROL_SHARE:
+        return _utf16_without_nuls(data)
+    best = _decode(data, "utf-8")
+    if not best.replaced:
+        return best
+    best = min(best, _decode(data, "gb18030"), key=_doubt)  # ties go to UTF-8
+    if _too_doubtful(best):
+        best = min(best, _decode_lines(data), key=_doubt)
+    return None if _too_doubtful(best) else best
+
+
+def _too_doubtful(found: Decoded) -> bool:
+    """Not text: a good share of it undecodable or rare characters (a few are damage, not binary)."""
+    return _doubt(found) > BINARY_DOUBT_SHARE * len(found.text) + 8
+
+
+def read_limited(path: Path) -> bytes:
+    """A text file's bytes, refused before reading when it is over the size limit."""
+    size = path.stat().st_size
+    if size > limits.current().text_bytes:
+        raise limits.too_large(f"a text file of {size / limits.MB:,.0f} MB", "text_mb")
+    return path.read_bytes()
+
+
+def decode(data: bytes, partial: bool = False) -> str | None:
+    """The text of `data` (see `decode_text`), or None if it is not text. `partial`: a prefix of
+    a file (a character cut at its end is no sign of damage)."""
+    found = decode_text(data)
+    return None if found is None else found.text
+
+
+def _decode(data: bytes, encoding: str) -> Decoded:
+    text = data.decode(encoding, errors="replace")
+    replaced = 0
+    if REPLACEMENT in text:
+        # what did not decode is what the decoded characters do not account for (both
+        # encodings map characters to bytes one to one); a U+FFFD printed in the file counts too
+        replaced = len(data) - len(text.replace(REPLACEMENT, "").encode(encoding))
+    text, controls = _CONTROL_RE.subn(REPLACEMENT, text)
+    return Decoded(text, encoding, replaced + controls)
+
+
+def _decode_lines(data: bytes) -> Decoded:
+    """A file pasted together from UTF-8 and GBK parts: each line in the encoding it decodes in.
+    (A newline byte is never part of a GBK or UTF-8 character, so lines split cleanly.)"""
+    lines, replaced = [], 0
+    for line in data.split(b"\n"):
         try:
-            return data.decode("utf-16")
+            lines.append(line.decode("utf-8"))
+            continue
         except UnicodeDecodeError:
-            if not partial:
-                return None
-            return data[: len(data) // 2 * 2].decode("utf-16", errors="ignore")
-    for enc in TEXT_ENCODINGS:
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError as e:
-            if partial and e.start >= len(data) - 4:
-                return data[: e.start].decode(enc)
+            pass
+        found = min(_decode(line, "utf-8"), _decode(line, "gb18030"), key=_doubt)
+        lines.append(found.text)
+        replaced += found.replaced
+    text, controls = _CONTROL_RE.subn(REPLACEMENT, "\n".join(lines))
+    return Decoded(text, "utf-8+gb18030", replaced + controls)
+
+
+def _control_share(head: bytes) -> float:
+    return (len(head) - len(head.translate(None, _CONTROLS))) / max(1, len(head))
+
+
+def _utf16_by_nuls(head: bytes) -> str:
+    """UTF-16 without a byte-order mark: Latin letters, digits and newlines put a NUL in every
+    other byte, on the odd bytes for little-endian, the even ones for big-endian."""
+    half = len(head) // 2
+    if half < 8:
+        return ""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > 0.2 * half and even < 0.02 * half:
+        return "utf-16-le"
+    if even > 0.2 * half and odd < 0.02 * half:
+        return "utf-16-be"
+    return ""
+
+
+def _utf16_without_nuls(data: bytes) -> Decoded | None:
+    """Chinese in UTF-16 without a mark has few NULs and looks like binary; it is text when nearly
+    every character is one a Chinese report prints."""
+    for encoding in ("utf-16-le", "utf-16-be"):
+        found = _decode(data[: len(data) // 2 * 2], encoding)
+        if _doubt(found) < 0.05 * len(found.text):
+            return found
     return None
+
+
+@functools.cache
+def _common() -> frozenset[str]:
+    """Characters of GB2312 (the 7,445 a Chinese report is printed in, punctuation included)."""
+    chars = set()
+    for lead in range(0xA1, 0xF8):
+        for trail in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes([lead, trail]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+def _doubt(found: Decoded) -> float:
+    """Undecoded bytes plus, estimated from a sample, characters outside ASCII and GB2312: text read
+    in the wrong encoding decodes to rare characters where the right one gives common ones."""
+    sample = found.text[:20000]
+    common = _common()
+    rare = sum(1 for ch in sample if ch > "\x7f" and ch not in common and ch != REPLACEMENT)
+    return found.replaced + rare * len(found.text) / max(1, len(sample))

@@ -20,7 +20,7 @@ import regex
 from ecopark.schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
 
 from . import html, markup
-from .sniff import decode
+from .sniff import decode_text, read_limited
 
 _TIKA_LINE = regex.compile(r"^\t[^\t]*$")
 _PIPE_SEPARATOR = regex.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -195,7 +195,11 @@ def parse_text(text: str, source: str = "") -> Document:
 
 
 def read(path: Path) -> Document:
-    text = decode(Path(path).read_bytes())
-    if text is None:
-        raise ReadError("the text file is not in an encoding we know (UTF-8, UTF-8 with BOM, GB18030/GBK)")
-    return parse_text(text, str(path))
+    found = decode_text(read_limited(Path(path)))
+    if found is None:
+        raise ReadError("not a text report: the file's bytes are not text in any encoding we know "
+                        "(UTF-8, GB18030/GBK, UTF-16)")
+    doc = parse_text(found.text, str(path))
+    if found.note:
+        doc.notes.append(found.note)
+    return doc

@@ -87,6 +87,10 @@ def _record(table: LocatedTable, raw: RawRow, m: matcher.Match, column: ValueCol
         _set_value(rec, raw, cell)
     if loc.confidence is not None and loc.confidence < OCR_CONFIDENCE_FLOOR:
         rec.flag("OCR_LOW_CONFIDENCE", f"OCR confidence {loc.confidence:.2f} for this cell")
+    touched = [name for name, text in (("label", raw.name), ("value", rec.value_raw), ("unit", raw.unit),
+                                       ("requirement", raw.requirement)) if "\ufffd" in (text or "")]
+    if touched:
+        rec.flag("UNDECODED_BYTES", f"undecodable bytes (\ufffd) in the {' and '.join(touched)} of this row")
     return rec
 
 

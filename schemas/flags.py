@@ -43,6 +43,8 @@ FLAGS: dict[str, Flag] = {
         Flag("REQUIREMENT_DIFFERS", "the report prints a requirement other than HJ 274-2015's; compliance uses the standard's", False),
         Flag("REQUIREMENT_ASSUMED", "the requirement depends on what the report does not state (region, sign of growth); compliance computed under the assumption in reasons", False),
         Flag("CORRECTION_INVALID", "corrections.csv says correct but corrected_value is not a usable value; the record stays in review", True),
+        # damaged source bytes
+        Flag("UNDECODED_BYTES", "bytes of the source file could not be decoded where this row is printed and show as \ufffd; check it against the source", True),
         # scanned pages
         Flag("OCR_LOW_CONFIDENCE", "OCR read this cell with low confidence or a known confusion; check against the scan", True),
     ]
