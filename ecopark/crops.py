@@ -13,6 +13,7 @@ from pathlib import Path
 
 import regex
 
+from ecopark.extract.pdf.page import Frame
 from ecopark.schemas.records import Record
 
 CROP_DIR = "crops"
@@ -32,10 +33,12 @@ def page_and_bbox(location: str) -> tuple[int, tuple[float, float, float, float]
 def render_row(pdf, page_number: int, bbox, out_path: Path) -> Path:
     """The full-width strip of the page at the cell's height, as PNG."""
     page = pdf[page_number - 1]
-    width, height = page.get_size()
+    # bboxes are in the frame where the page's text reads upright (a turned page too)
+    frame = Frame.of(page, page.get_textpage())
+    width, height = frame.width, frame.height
     _, top, _, bottom = bbox
     top, bottom = max(0.0, top - MARGIN), min(height, bottom + MARGIN)
-    image = page.render(scale=SCALE, crop=(0, height - bottom, 0, top)).to_pil()
+    image = page.render(scale=SCALE, rotation=frame.render_turn, crop=(0, height - bottom, 0, top)).to_pil()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     from ecopark.outputs import atomic_write
 

@@ -58,3 +58,42 @@ def test_three_line_table_cells_have_page_and_box():
     # the merged 序号 cell is in the block's first row, "" below
     numbers = [r.texts[1] for r in table.rows if r.texts[2] in ("年末从业人口", "工业增加值", "人均工业增加值")]
     assert numbers == ["2", "", ""]
+
+
+@pytest.mark.parametrize("name", ["002_rotate90", "002_rotate270", "002_sideways", "002_year_header"])
+def test_turned_pages_and_two_row_year_headers_read_every_value(name):
+    """002 in landscape: stored with /Rotate 90 (ruled) or 270 (三线表), turned content without
+    /Rotate (text runs up the page), and 数值 over 2016年 | 2018年 (三线表). Both tables, both years."""
+    right, silent, total = _compare(name)
+    assert right == total and silent == []
+
+
+@pytest.mark.parametrize("name", ["002_rotate90", "002_sideways"])
+def test_a_turned_page_reads_as_the_upright_one(name):
+    """Same cells, same page numbers and same boxes as the upright rendering of the same DOCX."""
+    upright = pdf_reader.read(ROOT / "fixtures" / "pdf" / "002_changchun_auto_2018.pdf")
+    turned = pdf_reader.read(LAYOUTS / f"{name}.pdf")
+    assert len(turned.tables) == len(upright.tables) == 2
+    for a, b in zip(upright.tables, turned.tables):
+        assert [r.texts for r in a.rows] == [r.texts for r in b.rows]
+        for ra, rb in zip(a.rows, b.rows):
+            for ca, cb in zip(ra.cells, rb.cells):
+                assert ca.loc.page == cb.loc.page
+                if ca.loc.bbox:
+                    assert cb.loc.bbox == pytest.approx(ca.loc.bbox, abs=0.5)
+
+
+def test_row_crop_of_a_turned_page_is_upright(tmp_path):
+    """review.html's row strip of a sideways page: as wide as the landscape page, one row high."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from ecopark.crops import SCALE, render_row
+
+    path = LAYOUTS / "002_sideways.pdf"
+    table = pdf_reader.read(path).tables[0]
+    cell = next(r for r in table.rows if r.texts[2] == "人均工业增加值").cells[6]
+    out = render_row(pdfium.PdfDocument(str(path)), cell.loc.page, cell.loc.bbox, tmp_path / "row.png")
+    width, height = Image.open(out).size
+    assert width == pytest.approx(842 * SCALE, abs=2)
+    assert height < 40 * SCALE

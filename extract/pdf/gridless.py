@@ -220,6 +220,17 @@ def _span(lines: list[Line]) -> float:
     return (max(xs) - min(xs)) if xs else 1.0
 
 
+def _heads(group: list[tuple], spans) -> int | None:
+    """The column a header cell heads: the one it overlaps most. A cell over a gutter or over
+    several columns (数值 above 2016年 | 2018年) heads none of them alone."""
+    a, b = min(w[2] for w in group), max(w[3] for w in group)
+    overlaps = [max(0.0, min(b, x1) - max(a, x0)) for x0, x1 in spans]
+    wide = [i for i, o in enumerate(overlaps) if o > 0.3 * min(b - a, spans[i][1] - spans[i][0])]
+    if len(wide) != 1:
+        return None
+    return wide[0]
+
+
 def _columns(body: list[Line], header_words: list[tuple], carried: Columns | None) -> Columns | None:
     """Columns from the gutters of the body; the header's words give them their roles."""
     intervals = sorted((w[2], w[3]) for line in body for w in line.words)
@@ -239,12 +250,10 @@ def _columns(body: list[Line], header_words: list[tuple], carried: Columns | Non
     spans.sort()
     columns = Columns([tuple(s) for s in spans], [""] * len(spans))
     header = [[] for _ in spans]
-    for w in sorted(header_words, key=lambda w: (w[0], w[2])):
-        middle = (w[2] + w[3]) / 2
-        inside = [i for i, (a, b) in enumerate(columns.spans) if a - COLUMN_GAP <= middle <= b + COLUMN_GAP]
-        if inside:
-            header[inside[0]].append(w[1])
-        # a word over a gutter (数值 above 2016年 | 2018年) heads no single column
+    for group in _groups(header_words):
+        column = _heads(group, columns.spans)
+        if column is not None:
+            header[column].extend(w[1] for w in group)
     texts = ["".join(fold(t) for t in h) for h in header]
     roles = header_columns(texts)
     if roles is None:

@@ -26,14 +26,17 @@ PATH_DEPTH = 3  # page, forms in it, forms in those: where ruling lines are look
 
 
 class PdfiumPage:
-    """chars, edges and bbox of one page; coordinates as pdfplumber's (top-left origin, points)."""
+    """chars, edges and bbox of one page; coordinates as pdfplumber's (top-left origin, points),
+    in the frame in which the page's text reads upright (`Frame`): a page stored with /Rotate
+    90 or 270, or whose text runs sideways, reads the same as an upright one."""
 
     def __init__(self, page, textpage) -> None:
-        width, height = page.get_size()
+        self.frame = frame = Frame.of(page, textpage)
+        width, height = frame.width, frame.height
         self.width, self.height = width, height
         self.bbox = (0.0, 0.0, width, height)
-        self.chars = _once(_chars(textpage, height))
-        self.edges = _edges(page, height)
+        self.chars = _once(_chars(textpage, frame))
+        self.edges = _edges(page, frame)
         self._across = [_h_mid(c) for c in self.chars]  # centres, as pdfplumber's Table.extract has them
         self._down = [_v_mid(c) for c in self.chars]
         self._by_height = sorted(range(len(self.chars)), key=self._down.__getitem__)
@@ -66,6 +69,73 @@ class PdfiumPage:
             else:
                 out.append(char)
         return out
+
+
+class Frame:
+    """Where the page's text reads upright, from PDF user space (origin bottom-left).
+
+    `turn` is the direction the text runs in user space (0, 90, 180, 270 degrees
+    anticlockwise); coordinates are turned back by it. A page stored with /Rotate 90
+    whose content is drawn turned (how a landscape section is stored) then comes out
+    as the viewer shows it; a page whose text runs sideways comes out as a person
+    would turn it to read. `render_turn` is what to add to pdfium's rendering (which
+    applies /Rotate) to show the page in this frame, for crops of it."""
+
+    def __init__(self, turn: int, user_width: float, user_height: float, rotation: int) -> None:
+        self.turn = turn
+        self.user_width, self.user_height = user_width, user_height
+        self.width, self.height = (user_height, user_width) if turn in (90, 270) else (user_width, user_height)
+        self.render_turn = (turn - rotation) % 360
+
+    @classmethod
+    def of(cls, page, textpage) -> "Frame":
+        rotation = page.get_rotation()
+        width, height = page.get_size()  # as shown, /Rotate applied
+        user = (height, width) if rotation in (90, 270) else (width, height)
+        return cls(text_turn(textpage), user[0], user[1], rotation)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """(x, top) in this frame of the user-space point (x, y)."""
+        if self.turn == 0:
+            return x, self.user_height - y
+        if self.turn == 90:
+            return y, x
+        if self.turn == 180:
+            return self.user_width - x, y
+        return self.user_height - y, self.user_width - x
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """(x0, top, x1, bottom) in this frame of a user-space box."""
+        ax, ay = self.point(left, bottom)
+        bx, by = self.point(right, top)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+TURN_SAMPLE = 400  # chars looked at to tell which way the text runs
+
+
+def text_turn(textpage) -> int:
+    """The way most of the page's text runs in user space, 0/90/180/270 degrees anticlockwise,
+    from the step between the origins of neighbouring glyphs of a run."""
+    raw = textpage.raw
+    x, y = ctypes.c_double(), ctypes.c_double()
+    xp, yp = ctypes.byref(x), ctypes.byref(y)
+    votes = [0, 0, 0, 0]
+    last = None
+    for i in range(min(pdfium_c.FPDFText_CountChars(raw), TURN_SAMPLE)):
+        code = _unicode(raw, i)
+        if code <= 0x20 or code in (0xFFFE, 0xFFFF):
+            last = None
+            continue
+        _origin(raw, i, xp, yp)
+        here = (x.value, y.value)
+        if last is not None:
+            dx, dy = here[0] - last[0], here[1] - last[1]
+            size = _font_size(raw, i) or 10.0
+            if 0.1 < math.hypot(dx, dy) < 3 * size:
+                votes[round(math.degrees(math.atan2(dy, dx)) / 90) % 4] += 1
+        last = here
+    return 90 * max(range(4), key=votes.__getitem__) if any(votes) else 0
 
 
 def _v_mid(char: dict) -> float:
@@ -124,7 +194,7 @@ _page_object = _bare(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPage_GetObject.re
 _object_type = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
 
 
-def _chars(textpage, height: float) -> list[dict]:
+def _chars(textpage, frame: "Frame") -> list[dict]:
     """The printed glyphs of a page, each as pdfplumber's char dict.
 
     Six pdfium calls per glyph make most of the time, so each is made cheap: bare
@@ -136,6 +206,8 @@ def _chars(textpage, height: float) -> list[dict]:
     rect_p, matrix_p, origin_x_p, origin_y_p = (ctypes.byref(rect), ctypes.byref(matrix),
                                                 ctypes.byref(origin_x), ctypes.byref(origin_y))
     hypot = math.hypot
+    height = frame.height
+    turned = frame.turn != 0
     out = []
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
         code = _unicode(raw, i)
@@ -145,14 +217,18 @@ def _chars(textpage, height: float) -> list[dict]:
             continue  # spaces pdfium inferred, not printed
         if not _loose_box(raw, i, rect_p):  # advance width x font height, as pdfminer measures glyphs
             continue
-        x0, x1 = rect.left, rect.right
         size = _font_size(raw, i)  # before the text matrix: "1 Tf" + scaling is common
         if _matrix(raw, i, matrix_p):
             size *= hypot(matrix.c, matrix.d)
         # Height from the baseline and font size, not the font's own ascent: a minus sign in
         # a Latin font and digits in a CJK font must still sit on one line.
         _origin(raw, i, origin_x_p, origin_y_p)
-        baseline = origin_y.value
+        if turned:
+            x0, _, x1, _ = frame.box(rect.left, rect.bottom, rect.right, rect.top)
+            baseline = height - frame.point(origin_x.value, origin_y.value)[1]
+        else:
+            x0, x1 = rect.left, rect.right
+            baseline = origin_y.value
         char_top = height - (baseline + ASCENT * size)
         char_bottom = height - (baseline - (1 - ASCENT) * size)
         out.append({"object_type": "char", "text": chr(code), "x0": x0, "x1": x1,
@@ -162,19 +238,20 @@ def _chars(textpage, height: float) -> list[dict]:
     return out
 
 
-def _edges(page, height: float) -> list[dict]:
+def _edges(page, frame: "Frame") -> list[dict]:
     """Horizontal and vertical ruling lines: thin paths, and the sides of drawn boxes."""
     out = []
+    box = frame.box
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     for obj in _paths(page.raw, _page_objects, _page_object, 0):
         if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             raise pdfium.PdfiumError("Failed to locate pageobject.")
         x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
         if x1 - x0 < FLAT or y1 - y0 < FLAT:
-            out.append(_edge(x0, height - y1, x1, height - y0))
+            out.append(_edge(*box(x0, y0, x1, y1)))
             continue
         for a, b in _segments(obj):
-            out.append(_edge(min(a[0], b[0]), height - max(a[1], b[1]), max(a[0], b[0]), height - min(a[1], b[1])))
+            out.append(_edge(*box(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))))
     return [e for e in out if e is not None]
 
 
