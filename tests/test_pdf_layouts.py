@@ -31,9 +31,12 @@ def _compare(name):
     return right, silent, len(want)
 
 
-def test_three_line_table_over_pages_reads_every_value():
-    """001: rules above/below the header and at the bottom only, over three pages, no repeated header."""
-    right, silent, total = _compare("001_three_line")
+@pytest.mark.parametrize("name", ["001_three_line", "000_group_rules", "004_value_first"])
+def test_grid_less_tables_over_pages_read_every_value(name):
+    """001: 三线表 over three pages, no repeated header; 000: a frame and rules under each 分类
+    group only (compliance table); 004: 三线表 with the value column before 要求 and
+    是否为考核指标 after it (masked digits stay masked)."""
+    right, silent, total = _compare(name)
     assert right == total and silent == []
 
 

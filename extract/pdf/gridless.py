@@ -63,10 +63,19 @@ class Columns:
     spans: list[tuple[float, float]]
     roles: list[str]
     header: list[str] = field(default_factory=list)
+    edges: tuple[float, float] | None = None  # the first part's frame, kept by its continuations
 
     @property
     def frame(self) -> tuple[float, float]:
-        return self.spans[0][0], self.spans[-1][1]
+        return self.edges or (self.spans[0][0], self.spans[-1][1])
+
+    def following(self, body: list["Line"]) -> "Columns":
+        """This frame on a continuation page: the page's own gutters where they give as
+        many columns (the first part may have held only short cells), else these spans."""
+        spans = [tuple(s) for s in _gutters(body)]
+        if len(spans) != len(self.spans):
+            spans = self.spans
+        return Columns(spans, self.roles, self.header, self.frame)
 
     def index(self, x0: float, x1: float) -> int:
         middle = (x0 + x1) / 2
@@ -84,6 +93,14 @@ class Found:
     table: Table
     columns: Columns
     reaches_foot: bool  # the table runs to the last text of the page: it may go on
+
+    @property
+    def covers(self) -> tuple[float, float, float, float]:
+        """The box of all its text (its bbox is the table's frame, shared by all its parts)."""
+        boxes = [c.loc.bbox for r in self.table.rows for c in r.cells if c.loc.bbox and not c.empty]
+        x0, top, x1, bottom = self.table.loc.bbox
+        return (min([x0] + [b[0] for b in boxes]), top, max([x1] + [b[2] for b in boxes]),
+                max([bottom] + [b[3] for b in boxes]))
 
 
 def lines_of(chars: list[dict]) -> list[Line]:
@@ -119,7 +136,7 @@ def find(page, number: int, carried: Columns | None = None) -> list[Found]:
         if carried is not None and not found:
             body = _body(lines, i, rules, carried)
             if body:
-                table = _table([], lines[i:i + body], carried, rules, number,
+                table = _table([], lines[i:i + body], carried.following(lines[i:i + body]), rules, number,
                                i + body >= len(lines) or _only_furniture(lines[i + body:]))
                 found.append(table)
                 carried, i = None, i + body
@@ -220,6 +237,36 @@ def _span(lines: list[Line]) -> float:
     return (max(xs) - min(xs)) if xs else 1.0
 
 
+def _gutters(body: list[Line]) -> list[list[float]]:
+    """x-ranges of the columns: where words of more than one line lie, split at the gutters
+    (COLUMN_GAP or wider) that at most one line's words cross (a spanning note, a stray
+    word set wide), so that one such word does not merge two columns."""
+    words = [(w[2], w[3]) for line in body for w in line.words]
+    if not words:
+        return []
+    left = int(min(x0 for x0, _ in words))
+    cover = [0] * (int(max(x1 for _, x1 in words)) - left + 2)
+    for x0, x1 in words:
+        for x in range(int(x0) - left, int(x1) - left + 1):
+            cover[x] += 1
+    busy = 1 if len(body) > 3 else 0
+    spans: list[list[float]] = []
+    for x, n in enumerate(cover):
+        if n <= busy:
+            continue
+        if spans and x - spans[-1][1] <= COLUMN_GAP:
+            spans[-1][1] = x
+        else:
+            spans.append([x, x])
+    # back to the words' own edges
+    out = []
+    for a, b in spans:
+        inside = [(x0, x1) for x0, x1 in words if a <= (x0 + x1) / 2 - left <= b]
+        if inside:
+            out.append([min(x0 for x0, _ in inside), max(x1 for _, x1 in inside)])
+    return out
+
+
 def _heads(group: list[tuple], spans) -> int | None:
     """The column a header cell heads: the one it overlaps most. A cell over a gutter or over
     several columns (数值 above 2016年 | 2018年) heads none of them alone."""
@@ -233,13 +280,7 @@ def _heads(group: list[tuple], spans) -> int | None:
 
 def _columns(body: list[Line], header_words: list[tuple], carried: Columns | None) -> Columns | None:
     """Columns from the gutters of the body; the header's words give them their roles."""
-    intervals = sorted((w[2], w[3]) for line in body for w in line.words)
-    spans: list[list[float]] = []
-    for x0, x1 in intervals:
-        if spans and x0 <= spans[-1][1] + COLUMN_GAP:
-            spans[-1][1] = max(spans[-1][1], x1)
-        else:
-            spans.append([x0, x1])
+    spans = _gutters(body)
     if len(spans) < 3:
         return None
     for group in _groups(header_words):  # a header over a column this page leaves empty
@@ -261,7 +302,7 @@ def _columns(body: list[Line], header_words: list[tuple], carried: Columns | Non
     columns.roles = [roles[i].role if i in roles else "" for i in range(len(spans))]
     columns.header = ["".join(h) for h in header]
     if carried is not None and len(carried.spans) == len(columns.spans):
-        columns.spans = carried.spans  # the same table's frame, so its parts stitch
+        columns.edges = carried.frame  # the same table's frame, so its parts stitch
     return columns
 
 

@@ -124,7 +124,7 @@ def _table_page(page: PdfiumPage, number: int, carried: "gridless.Columns | None
     if not placed:
         for found in gridless.find(page, number, carried):
             placed.append((found.table.loc.bbox[1], found.table))
-            boxes.append(found.table.loc.bbox)
+            boxes.append(found.covers)
             frame = found.columns if found.reaches_foot else None
     for line in text_lines(page.outside(boxes)):
         bbox = (line["x0"], line["top"], line["x1"], line["bottom"])
