@@ -1,20 +1,21 @@
 """Format backends: every reader turns one file into a `schemas.grid.Document`.
 
-`read(path)` picks the reader from the file's bytes (see `sniff`). Readers are
-imported lazily so that a heavy dependency (OCR models, PDF libraries) is only
-loaded when a file of that format is met.
+`read(path)` picks the reader from the file's bytes (see `sniff`). Every reader
+is an `extract.base.Reader` (a module with FORMAT and read); they are imported
+lazily, so that a heavy dependency (OCR models, PDF libraries) is only loaded
+when a file of that format is met.
 """
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
 from ecopark.schemas.grid import Document, ReadError
 
+from . import base
 from .sniff import SKIP_SUFFIXES, sniff
 
-# format -> module with a `read(path: Path) -> Document`
+# format -> the module that reads it (an extract.base.Reader)
 READERS = {
     "text": "ecopark.extract.text",
     "html": "ecopark.extract.html",
@@ -35,8 +36,15 @@ def read(path: str | Path) -> Document:
     fmt = sniff(path)
     if fmt in UNREADABLE:
         raise ReadError(UNREADABLE[fmt])
-    module = importlib.import_module(READERS[fmt])
-    return module.read(path)
+    return reader_for(fmt).read(path)
+
+
+def reader_for(fmt: str) -> base.Reader:
+    """The reader of a format sniff names, loaded and checked against `extract.base.Reader`."""
+    reader = base.load(READERS[fmt])
+    if reader.FORMAT != fmt:
+        raise TypeError(f"{READERS[fmt]} reads {reader.FORMAT!r}, registered for {fmt!r}")
+    return reader
 
 
 def discover(root: str | Path) -> list[Path]:

@@ -17,6 +17,8 @@ from lxml import etree
 
 from ecopark.schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
 
+FORMAT = "docx"  # extract.base.Reader: the format sniff names these files
+
 W_P, W_TBL, W_TR, W_TC, W_SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
 W_R, W_T, W_TAB, W_BR, W_CR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 W_TCPR, W_VMERGE, W_VAL, W_TYPE = qn("w:tcPr"), qn("w:vMerge"), qn("w:val"), qn("w:type")

@@ -15,6 +15,8 @@ from ecopark.schemas.grid import Cell, Document, Location, Paragraph, Row, Table
 from . import markup
 from .sniff import decode_text, read_limited
 
+FORMAT = "html"  # extract.base.Reader: the format sniff names these files
+
 BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "title", "tr", "section"}
 
 

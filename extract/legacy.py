@@ -16,6 +16,8 @@ from ecopark.schemas.grid import Document, ReadError
 
 from . import docx
 
+FORMAT = "doc"  # extract.base.Reader: the format sniff names these files
+
 TIMEOUT_SECONDS = 120
 MISSING = "legacy Word format (.doc/.wps); install LibreOffice (soffice) or save the file as .docx"
 

@@ -22,6 +22,8 @@ from ecopark.schemas.grid import Cell, Document, Location, Paragraph, ReadError,
 from . import html, markup
 from .sniff import decode_text, read_limited
 
+FORMAT = "text"  # extract.base.Reader: the format sniff names these files
+
 _TIKA_LINE = regex.compile(r"^\t[^\t]*$")
 _PIPE_SEPARATOR = regex.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 

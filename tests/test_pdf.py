@@ -6,6 +6,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from ecopark.extract import pdf as pdf_entry
 from ecopark.extract.pdf import reader as pdf_reader
 from ecopark.extract.pdf.page import PdfiumPage
 from ecopark.extract.pdf.stitch import join_wrapped, stitch
@@ -14,7 +15,7 @@ from ecopark.schemas.grid import Cell, Location, Paragraph, ReadError, Row, Tabl
 
 
 def _read(name):
-    return pdf_reader.read(PDF / f"{name}.pdf")
+    return pdf_entry.read(PDF / f"{name}.pdf")
 
 
 def _data_rows(table, seed):
@@ -95,19 +96,19 @@ def test_narrative_only_pdf_has_no_table():
 
 def test_password_protected_pdf():
     with pytest.raises(ReadError, match="^the PDF is password-protected$"):
-        pdf_reader.read(BAD / "password_protected.pdf")
+        pdf_entry.read(BAD / "password_protected.pdf")
 
 
 def test_truncated_pdf():
     with pytest.raises(ReadError, match="truncated"):
-        pdf_reader.read(BAD / "truncated.pdf")
+        pdf_entry.read(BAD / "truncated.pdf")
 
 
 def test_garbage_after_pdf_header(tmp_path):
     path = tmp_path / "broken.pdf"
     path.write_bytes(b"%PDF-1.7\n" + b"not a pdf at all\n" * 50 + b"%%EOF\n")
     with pytest.raises(ReadError, match="damaged"):
-        pdf_reader.read(path)
+        pdf_entry.read(path)
 
 
 @pytest.mark.parametrize("lines, joined", [
@@ -184,7 +185,7 @@ def test_scanned_pdf_without_ocr_says_so(tmp_path, monkeypatch):
     _image_only_pdf(path)
     monkeypatch.setitem(sys.modules, "ecopark.extract.scan", None)  # import fails as if not written yet
     with pytest.raises(ReadError, match=r"^scanned PDF: no text layer on pages 1; OCR is not available$"):
-        pdf_reader.read(path)
+        pdf_entry.read(path)
 
 
 def test_scanned_pages_go_to_the_ocr_reader(tmp_path, monkeypatch):
@@ -197,7 +198,7 @@ def test_scanned_pages_go_to_the_ocr_reader(tmp_path, monkeypatch):
         return [Paragraph("园区名称：长春经济技术开发区")]
 
     monkeypatch.setitem(sys.modules, "ecopark.extract.scan", types.SimpleNamespace(read_pages=read_pages))
-    doc = pdf_reader.read(path)
+    doc = pdf_entry.read(path)
     assert asked == [[1]]
     assert (doc.format, doc.layout) == ("scanned-pdf", "pdf-ocr")
     assert doc.paragraphs[0].text == "园区名称：长春经济技术开发区"

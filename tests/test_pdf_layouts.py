@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ecopark.extract.pdf import reader as pdf_reader
+from ecopark.extract import pdf as pdf_entry
 from ecopark.ingest import ingest_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ def test_borderless_centred_table_with_repeated_header():
 
 
 def test_three_line_table_cells_have_page_and_box():
-    doc = pdf_reader.read(LAYOUTS / "001_three_line.pdf")
+    doc = pdf_entry.read(LAYOUTS / "001_three_line.pdf")
     (table,) = doc.tables
     pages = {c.loc.page for r in table.rows for c in r.cells}
     assert len(pages) == 3
@@ -74,8 +74,8 @@ def test_turned_pages_and_two_row_year_headers_read_every_value(name):
 @pytest.mark.parametrize("name", ["002_rotate90", "002_sideways"])
 def test_a_turned_page_reads_as_the_upright_one(name):
     """Same cells, same page numbers and same boxes as the upright rendering of the same DOCX."""
-    upright = pdf_reader.read(ROOT / "fixtures" / "pdf" / "002_changchun_auto_2018.pdf")
-    turned = pdf_reader.read(LAYOUTS / f"{name}.pdf")
+    upright = pdf_entry.read(ROOT / "fixtures" / "pdf" / "002_changchun_auto_2018.pdf")
+    turned = pdf_entry.read(LAYOUTS / f"{name}.pdf")
     assert len(turned.tables) == len(upright.tables) == 2
     for a, b in zip(upright.tables, turned.tables):
         assert [r.texts for r in a.rows] == [r.texts for r in b.rows]
@@ -94,9 +94,42 @@ def test_row_crop_of_a_turned_page_is_upright(tmp_path):
     from ecopark.crops import SCALE, render_row
 
     path = LAYOUTS / "002_sideways.pdf"
-    table = pdf_reader.read(path).tables[0]
+    table = pdf_entry.read(path).tables[0]
     cell = next(r for r in table.rows if r.texts[2] == "人均工业增加值").cells[6]
     out = render_row(pdfium.PdfDocument(str(path)), cell.loc.page, cell.loc.bbox, tmp_path / "row.png")
     width, height = Image.open(out).size
     assert width == pytest.approx(842 * SCALE, abs=2)
     assert height < 40 * SCALE
+
+
+def test_every_registered_reader_is_a_reader():
+    """extract.base.Reader: each format module has its FORMAT and read(); the PDF entry's
+    page readers (text layer, OCR) are PageReaders."""
+    from ecopark import extract
+    from ecopark.extract import base
+    from ecopark.extract.pdf import entry, reader
+
+    for fmt in extract.READERS:
+        module = extract.reader_for(fmt)
+        assert isinstance(module, base.Reader) and module.FORMAT == fmt
+    assert isinstance(reader, base.PageReader)
+    assert isinstance(base.load(entry.PAGE_READERS["scan"], base.PageReader), base.PageReader)
+
+
+def test_page_kind_is_the_one_scanned_page_test(tmp_path):
+    import pypdfium2 as pdfium
+    from test_pdf import _image_only_pdf
+
+    from ecopark.extract.pdf import kind
+
+    scan = tmp_path / "scan.pdf"
+    _image_only_pdf(scan)
+    blank = tmp_path / "blank.pdf"
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(595, 842)  # a blank page: nothing to recognise, not a scan
+    pdf.save(str(blank))
+    assert kind.scanned_pages(blank) == []
+    assert kind.scanned_pages(scan) == [1]
+    assert kind.scanned_pages(LAYOUTS / "001_three_line.pdf") == []
+    text = pdfium.PdfDocument(str(LAYOUTS / "001_three_line.pdf"))[1]
+    assert kind.page_kind(text) == kind.TEXT

@@ -1,10 +1,13 @@
-"""Text PDFs, and the pages of a PDF that are scans (handed to `extract.scan`).
+"""PDFs: one entry (`read`), two page readers behind it: the text layer, and OCR for scans.
 
-`read(path)` is the PDF entry of the reader registry; the family's modules are
-`reader` (the per-page decision and the text-layer tables), `page` (glyphs and
-rules from pdfium), `grid` (ruled-table finding) and `stitch` (tables over
-page breaks).
+`read(path)` is the PDF entry of the reader registry (`extract.pdf.entry`). The
+family's modules: `kind` (what a page is: the one scanned-page test), `reader`
+(the text layer of a page: ruled tables, grid-less tables, paragraphs), `page`
+(glyphs and rules from pdfium, turned upright), `grid` (the ruled-table
+flavour), `gridless` (the flavour for tables without a grid) and `stitch`
+(tables over page breaks). Scans are read by `extract.scan`.
 """
-from .reader import read
+from .entry import FORMAT, read
+from .kind import page_kind, scanned_pages
 
-__all__ = ["read"]
+__all__ = ["FORMAT", "page_kind", "read", "scanned_pages"]

@@ -1,103 +1,74 @@
-"""Text PDFs: ruled tables with pdfplumber's table finder, everything else as paragraphs.
+"""The text layer of PDF pages: ruled tables on the fast path, grid-less tables, paragraphs.
 
 Glyphs and ruling lines come from pdfium (installed with pdfplumber as its
 renderer), which reads a page in milliseconds where pdfminer takes a tenth of
 a second (see `extract.pdf.page`). Only pages whose text names an indicator
 table are table-parsed, and each page after a page that had a table, because
-a long table runs on without its title; other pages become paragraphs. The
-table finder and cell text are pdfplumber's, redone without their quadratic
-loops (`extract.pdf.grid`). A table cut by page breaks is stitched back into
-one `Table` (`extract.pdf.stitch`).
+a long table runs on without its title; other pages become paragraphs. On a
+table page ruled grids are found by pdfplumber's table finder redone without
+its quadratic loops (`extract.pdf.grid`), one flavour; a page without a grid
+goes to the other, `extract.pdf.gridless` (三线表, borderless, rules between
+groups). Tables cut by page breaks are stitched by the PDF entry.
 
-Pages without a text layer but with a page-sized image are scans and go to the
-OCR reader (`extract.scan.read_pages`).
+One of the two page readers behind the PDF entry (`extract.pdf.entry`); scans
+go to the other, OCR (`extract.scan`).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
-from ecopark.schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
+from ecopark.schemas.grid import Block, Cell, Location, Paragraph, Row, Table
 
 from ecopark.schemas.vocabulary import names_table
 
 from . import gridless
 from .grid import cell_lines, find_tables, text_lines
 from .page import PdfiumPage
-from .stitch import join_wrapped, stitch
+from .stitch import join_wrapped
 
 # Ruled tables: cells are bounded by drawn lines; text is only a fallback for the outer frame.
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
                   "snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 
-SCANNED_MAX_CHARS = 10      # a page with fewer characters than this has no real text layer
-SCANNED_MIN_IMAGE = 0.5     # ... and is a scan if an image covers this share of the page
 
 
-def read(path: Path) -> Document:
-    _check_complete(path)
-    doc = Document(source=str(path), format="pdf", layout="pdf-text")
-    per_page: dict[int, list[Block]] = {}
-    scanned: list[int] = []
-    pdf = _open(path)
+def read_pages(path: Path, pages: list[int]) -> list[Block]:
+    """extract.base.PageReader: the text layer of these pages of `path`, in order."""
+    pdf = pdfium.PdfDocument(str(path))
     try:
-        previous_had_table = False
-        carried: gridless.Columns | None = None  # frame of a grid-less table that ran to a page's foot
-        for n, page in enumerate(pdf, start=1):
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            if textpage.count_chars() < SCANNED_MAX_CHARS and _has_page_image(page):
-                scanned.append(n)
-                previous_had_table = False
-            elif previous_had_table or _names_a_table(text):
-                per_page[n], carried = _table_page(PdfiumPage(page, textpage), n, carried)
-                previous_had_table = any(isinstance(b, Table) for b in per_page[n])
-            else:
-                per_page[n] = _paragraphs(text, n)
-                previous_had_table, carried = False, None
-        page_count = len(pdf)
+        return [b for n in pages for b in read_open(pdf, [n])[n]]
     finally:
         pdf.close()
-    if scanned:
-        _add_ocr(path, scanned, per_page, doc, all_scanned=len(scanned) == page_count)
-    doc.blocks = stitch([per_page[n] for n in sorted(per_page)])
-    return doc
+
+
+def read_open(pdf, pages: list[int], texts: dict[int, str] | None = None) -> dict[int, list[Block]]:
+    """Blocks of each of these pages (1-based, in order) of an open pdfium document.
+
+    A page after a table page is table-parsed too, and a grid-less table that ran to
+    the foot of a page hands its column frame to the next."""
+    out: dict[int, list[Block]] = {}
+    previous_had_table = False
+    carried: gridless.Columns | None = None
+    for n in pages:
+        page = pdf[n - 1]
+        textpage = page.get_textpage()
+        text = (texts or {}).get(n)
+        if text is None:
+            text = textpage.get_text_range()
+        if previous_had_table and n - 1 in out or _names_a_table(text):
+            out[n], carried = _table_page(PdfiumPage(page, textpage), n, carried)
+            previous_had_table = any(isinstance(b, Table) for b in out[n])
+        else:
+            out[n] = _paragraphs(text, n)
+            previous_had_table, carried = False, None
+    return out
 
 
 def _names_a_table(text: str) -> bool:
     """Whitespace removed first (by `names_table`): a header word wrapped in a narrow cell reads "序\\r\\n号"."""
     return names_table(text)
-
-
-def _open(path: Path):
-    try:
-        return pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as e:
-        if "password" in str(e).lower():
-            raise ReadError("the PDF is password-protected") from None
-        raise ReadError(f"the PDF is damaged and cannot be opened ({e})") from None
-
-
-def _check_complete(path: Path) -> None:
-    """A PDF ends with %%EOF; a download cut short does not, and pdfium would quietly read half of it."""
-    with open(path, "rb") as f:
-        f.seek(0, 2)
-        size = f.tell()
-        f.seek(max(0, size - 2048))
-        tail = f.read()
-    if b"%%EOF" not in tail:
-        raise ReadError("the PDF is incomplete (truncated: its end is missing); download or copy it again")
-
-
-def _has_page_image(page) -> bool:
-    width, height = page.get_size()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        if (right - left) * (top - bottom) >= SCANNED_MIN_IMAGE * width * height:
-            return True
-    return False
 
 
 def _paragraphs(text: str, page: int) -> list[Block]:
@@ -158,27 +129,3 @@ def _table_rows(geometry: list, page: PdfiumPage, number: int) -> list[Row]:
     return rows
 
 
-def _add_ocr(path: Path, scanned: list[int], per_page: dict[int, list[Block]], doc: Document,
-             all_scanned: bool) -> None:
-    listed = ", ".join(map(str, scanned))
-    try:
-        from ecopark.extract.scan import read_pages
-    except ImportError:
-        raise ReadError(f"scanned PDF: no text layer on pages {listed}; OCR is not available") from None
-    for block in read_pages(path, scanned):
-        per_page.setdefault(_page_of(block, scanned[0]), []).append(block)
-    if all_scanned:
-        doc.format, doc.layout = "scanned-pdf", "pdf-ocr"
-    else:
-        doc.notes.append(f"pages {listed} have no text layer and were read by OCR")
-
-
-def _page_of(block: Block, default: int) -> int:
-    if block.loc.page is not None:
-        return block.loc.page
-    if isinstance(block, Table):
-        for row in block.rows:
-            for cell in row.cells:
-                if cell.loc.page is not None:
-                    return cell.loc.page
-    return default
