@@ -13,6 +13,7 @@ from pathlib import Path
 from ecopark.schemas.grid import Document, ReadError
 
 from . import base
+from .containers import NOT_REPORTS
 from .sniff import SKIP_SUFFIXES, sniff
 
 # format -> the module that reads it (an extract.base.Reader)
@@ -22,12 +23,16 @@ READERS = {
     "docx": "ecopark.extract.docx",
     "doc": "ecopark.extract.legacy",
     "pdf": "ecopark.extract.pdf",
+    "xlsx": "ecopark.extract.xlsx",
+    "xls": "ecopark.extract.xls",
+    "ods": "ecopark.extract.ods",
+    "odt": "ecopark.extract.odt",
 }
 
 UNREADABLE = {
     "empty": "the file is empty",
-    "zip": "a ZIP archive that is not a Word document; unpack it and ingest its contents",
-    "binary": "not a report: binary content that is neither PDF, Word nor text",
+    "binary": "not a report: binary content that is neither PDF, Word, Excel, OpenDocument nor text",
+    **NOT_REPORTS,  # containers that are no report (pptx, epub, a plain ZIP …), each named
 }
 
 

@@ -17,6 +17,8 @@ from lxml import etree
 
 from ecopark.schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
 
+from . import ooxml
+
 FORMAT = "docx"  # extract.base.Reader: the format sniff names these files
 
 W_P, W_TBL, W_TR, W_TC, W_SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
@@ -54,7 +56,7 @@ def _open_body(path: Path):
     try:
         with zipfile.ZipFile(path) as package:
             part = _main_part(package)
-            root = etree.fromstring(package.read(part), PARSER)
+            root = etree.fromstring(ooxml.transitional(package.read(part)), PARSER)  # Strict reads as Transitional
     except zipfile.BadZipFile:
         raise ReadError("the Word file is damaged: it is not a valid DOCX (ZIP) package") from None
     except KeyError as e:

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import functools
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import limits
+from . import containers, limits
 
 # Files we never try to read: clearly not reports.
 SKIP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".exe", ".dll", ".so",
@@ -21,24 +20,18 @@ SKIP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".exe
 
 
 def sniff(path: Path) -> str:
-    """One of: pdf, docx, doc, html, text, zip, empty, binary."""
+    """One of: pdf, docx, doc, xlsx, xls, odt, ods, html, text, empty, binary, or a key of
+    `containers.NOT_REPORTS` (pptx, epub, zip …)."""
     with open(path, "rb") as f:
         head = f.read(8192)
     if not head:
         return "empty"
     if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "doc"  # OLE2 compound file: legacy .doc / .wps / .xls
+    if head.startswith(containers.OLE_MAGIC):
+        return containers.ole_format(path)  # .doc/.wps, .xls/.et, .ppt/.dps … told apart by their streams
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as z:
-                names = set(z.namelist())
-        except zipfile.BadZipFile:
-            return "docx" if b"word/" in head else "zip"
-        if "word/document.xml" in names:
-            return "docx"
-        return "zip"
+        return containers.zip_format(path, head)
     if b"{\\rtf" in head[:16]:
         return "doc"
     text = decode(head, partial=True)

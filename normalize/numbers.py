@@ -22,6 +22,7 @@ _MASKED = regex.compile(r"^[-+]?[\d*]*\.?[\d*]*%?$")
 _NUMERIC_LOOKING = regex.compile(r"^[-+−]?[\d.,，。%OoIl]+$")
 _NUMBER_WITH_UNIT = regex.compile(r"^([-+]?\d+(?:\.\d+)?)([\p{Han}a-zA-Z/²³]{1,8})$")
 _DASHES = regex.compile(r"[-—–/\\]+")
+_NUMERAL = regex.compile(r"[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d{1,3})?%?")
 _THOUSANDS = regex.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
 
 
@@ -73,6 +74,27 @@ def _known_units() -> frozenset[str]:
     cat = catalogue.load()
     units = {catalogue.normalize_unit(e.unit) for e in cat} | {u for _, u in cat.conversions}
     return frozenset(units - {"—"})
+
+
+def shows_stored(shown: str, stored: str) -> bool:
+    """Whether a spreadsheet cell's shown text says its stored number, up to the rounding of the
+    places shown ("12.50%" over 0.125, "56.50" over 56.4963, "2,595,000" over 2595000). A stored
+    formula (no saved result), a date or other text over a number, or a scaled format is not."""
+    try:
+        number = float(stored)
+    except ValueError:
+        return False
+    numerals = _NUMERAL.findall(clean(shown))  # the number among literal text ("12个", "¥5.00")
+    if len(numerals) != 1:
+        return False
+    value = parse(numerals[0])
+    if value.kind != "number":
+        return False
+    mantissa, _, exponent = numerals[0].rstrip("%").lower().partition("e")
+    places = len(mantissa.partition(".")[2]) - int(exponent or 0)  # 1.23E+03 is good to 10
+    scale = 0.01 if value.percent else 1.0
+    tolerance = 0.5 * 10.0 ** -places * scale
+    return abs(value.number * scale - number) <= tolerance * (1 + 1e-9) + 1e-12 * abs(number)
 
 
 def is_category(value: Value) -> bool:

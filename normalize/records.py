@@ -85,6 +85,8 @@ def _record(table: LocatedTable, raw: RawRow, m: matcher.Match, column: ValueCol
     _set_indicator(rec, m, label)
     if column is not None:
         _set_value(rec, raw, cell)
+    if cell is not None and cell.stored is not None and not numbers.shows_stored(cell.text, cell.stored):
+        rec.flag("DISPLAY_DIFFERS", f"the cell shows '{cell.text}' but stores {cell.stored}")
     if loc.confidence is not None and loc.confidence < OCR_CONFIDENCE_FLOOR:
         rec.flag("OCR_LOW_CONFIDENCE", f"OCR confidence {loc.confidence:.2f} for this cell")
     touched = [name for name, text in (("label", raw.name), ("value", rec.value_raw), ("unit", raw.unit),

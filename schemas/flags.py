@@ -45,6 +45,8 @@ FLAGS: dict[str, Flag] = {
         Flag("CORRECTION_INVALID", "corrections.csv says correct but corrected_value is not a usable value; the record stays in review", True),
         # damaged source bytes
         Flag("UNDECODED_BYTES", "bytes of the source file could not be decoded where this row is printed and show as \ufffd; check it against the source", True),
+        # spreadsheets
+        Flag("DISPLAY_DIFFERS", "the spreadsheet cell shows a value other than the one it stores, beyond rounding (a date or scaling format, a formula without its result); the shown text was used, the stored value is in reasons", True),
         # scanned pages
         Flag("OCR_LOW_CONFIDENCE", "OCR read this cell with low confidence or a known confusion; check against the scan", True),
     ]

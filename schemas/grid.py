@@ -34,9 +34,12 @@ class Location:
     column: int | None = None        # 1-based column
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
     confidence: float | None = None  # OCR confidence 0..1, for scanned pages
+    sheet: str | None = None         # spreadsheet sheet name; row and column are then the sheet's
 
     def describe(self) -> str:
         """A short human-readable address, as written to the `location` column."""
+        if self.sheet is not None:
+            return sheet_address(self.sheet, self.row, self.column)
         parts = []
         if self.page is not None:
             parts.append(f"page {self.page}")
@@ -54,10 +57,28 @@ class Location:
         return ", ".join(parts)
 
 
+def sheet_address(sheet: str, row: int | None, column: int | None) -> str:
+    """Spreadsheet notation: Sheet1!C12, 'My sheet'!C12, Sheet1 row 12."""
+    plain = sheet.replace("_", "a").isalnum() and not sheet[:1].isdigit()
+    name = sheet if plain else "'" + sheet.replace("'", "''") + "'"
+    if row is None:
+        return name
+    if column is None:
+        return f"{name} row {row}"
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{name}!{letters}{row}"
+
+
 @dataclass
 class Cell:
     text: str
     loc: Location = field(default_factory=Location)
+    # what a spreadsheet stores under the shown text, where that is not the text itself: the number
+    # ("0.125" under "12.50%"), or the formula ("=B2/C2") whose result the file did not save
+    stored: str | None = None
 
     @property
     def empty(self) -> bool:
