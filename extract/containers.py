@@ -60,6 +60,18 @@ _OOXML_DEFAULT_PARTS = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx", 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
+def check_inflated_size(path: Path, what: str) -> None:
+    """Refuse a package with a part that would inflate past the per-part limit (a ZIP bomb)."""
+    from . import limits
+
+    allowed = limits.current().part_bytes
+    with zipfile.ZipFile(path) as package:
+        for item in package.infolist():
+            if item.file_size > allowed:
+                raise limits.too_large(f"the {what} part {item.filename} inflates to "
+                                       f"{item.file_size / limits.MB:,.0f} MB", "part_mb")
+
+
 def zip_format(path: Path, head: bytes) -> str:
     """docx, xlsx, odt, ods, or a key of NOT_REPORTS."""
     try:

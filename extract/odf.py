@@ -22,6 +22,7 @@ from lxml import etree
 
 from ecopark.schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
 
+from . import containers
 from .sheet import Sheet, TableNumbers, blocks
 
 NS = {
@@ -81,6 +82,7 @@ def read_text(path: Path) -> Document:
 
 def _body(path: Path):
     try:
+        containers.check_inflated_size(path, "OpenDocument")
         with zipfile.ZipFile(path) as package:
             names = set(package.namelist())
             if "META-INF/manifest.xml" in names and b"encryption-data" in package.read("META-INF/manifest.xml"):

@@ -53,6 +53,7 @@ def blocks(sheet: Sheet, numbers: TableNumbers) -> list[Block]:
         if len(texts) == len({r for r, _ in texts}):  # lines of text, one cell each: paragraphs
             out.extend(Paragraph(cells[rc][0], Location(sheet=sheet.name, row=rc[0], column=rc[1])) for rc in texts)
             continue
+        _check_size(sheet.name, len(band), last_col - first_col + 1)
         number = numbers.next()
         rows = []
         for r in band:
@@ -65,14 +66,31 @@ def blocks(sheet: Sheet, numbers: TableNumbers) -> list[Block]:
     return out
 
 
+def _check_size(name: str, rows: int, columns: int) -> None:
+    """A sheet whose cells lie far apart would become a huge grid: refuse it by the table limits."""
+    from . import limits
+
+    allowed = limits.current()
+    if columns > allowed.table_columns:
+        raise limits.too_large(f"a table on sheet '{name}' {columns:,} columns wide", "table_columns")
+    if rows > allowed.table_rows:
+        raise limits.too_large(f"a table on sheet '{name}' of {rows:,} rows", "table_rows")
+    if rows * columns > allowed.table_cells:
+        raise limits.too_large(f"a table on sheet '{name}' of {rows * columns:,} cells", "table_cells")
+
+
 def _spread_merges(sheet: Sheet) -> dict[tuple[int, int], tuple[str, str | None]]:
-    """Covered cells of a merge are "" whatever the file kept in them (some writers keep old text)."""
+    """Covered cells of a merge are "" whatever the file kept in them (some writers keep old text).
+    Each merge looks at its own area or at the filled cells, whichever is fewer."""
     cells = dict(sheet.cells)
     for r1, c1, r2, c2 in sheet.merges:
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                if (r, c) != (r1, c1):
-                    cells.pop((r, c), None)
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(cells):
+            covered = [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        else:
+            covered = [(r, c) for r, c in cells if r1 <= r <= r2 and c1 <= c <= c2]
+        for rc in covered:
+            if rc != (r1, c1):
+                cells.pop(rc, None)
     return cells
 
 
@@ -84,17 +102,20 @@ def _bands(sheet: Sheet, filled: set[tuple[int, int]], first_col: int, last_col:
     bridged = set()  # empty rows inside a vertical merge that has text
     for r1, c1, r2, c2 in sheet.merges:
         if r2 > r1 and (r1, c1) in filled:
-            bridged.update(range(r1, r2 + 1))
-    titles = _title_rows(sheet, filled, first_col, last_col)
+            bridged.update(r for r in range(r1, r2 + 1) if r <= used_rows[-1])
+    widths: dict[int, int] = {}  # filled cells per row
+    for r, _ in filled:
+        widths[r] = widths.get(r, 0) + 1
+    titles = _title_rows(sheet, filled, widths, first_col, last_col)
     bands: list[list[int]] = []
     current: list[int] = []
     for r in range(used_rows[0], used_rows[-1] + 1):
-        if r not in bridged and not any((r, c) in filled for c in range(first_col, last_col + 1)):
+        if r not in bridged and r not in widths:
             if current:
                 bands.append(current)
                 current = []
             continue
-        if r in titles and current and _row_width(filled, current[-1], first_col, last_col) >= 3:
+        if r in titles and current and widths.get(current[-1], 0) >= 3:
             bands.append(current)
             current = []
         current.append(r)
@@ -103,16 +124,9 @@ def _bands(sheet: Sheet, filled: set[tuple[int, int]], first_col: int, last_col:
     return bands
 
 
-def _row_width(filled: set[tuple[int, int]], row: int, first_col: int, last_col: int) -> int:
-    return sum((row, c) in filled for c in range(first_col, last_col + 1))
-
-
-def _title_rows(sheet: Sheet, filled: set[tuple[int, int]], first_col: int, last_col: int) -> set[int]:
+def _title_rows(sheet: Sheet, filled: set[tuple[int, int]], widths: dict[int, int], first_col: int,
+                last_col: int) -> set[int]:
     """Rows whose only text is one cell merged across at least half of the sheet's columns."""
     width = last_col - first_col + 1
-    titles = set()
-    for r1, c1, r2, c2 in sheet.merges:
-        if r1 == r2 and (r1, c1) in filled and (c2 - c1 + 1) * 2 >= width and width > 2:
-            if not any((r1, c) in filled for c in range(first_col, last_col + 1) if c != c1):
-                titles.add(r1)
-    return titles
+    return {r1 for r1, c1, r2, c2 in sheet.merges
+            if r1 == r2 and (r1, c1) in filled and widths.get(r1) == 1 and (c2 - c1 + 1) * 2 >= width > 2}

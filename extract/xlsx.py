@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ecopark.schemas.grid import Document, ReadError
 
-from . import numfmt, ooxml
+from . import containers, numfmt, ooxml
 from .sheet import Sheet, TableNumbers, blocks
 
 FORMAT = "xlsx"  # extract.base.Reader: the format sniff names these files
@@ -38,6 +38,7 @@ def read(path: Path) -> Document:
     import openpyxl
 
     try:
+        containers.check_inflated_size(path, "XLSX")
         package = ooxml.transitional_package(path)
         values = openpyxl.load_workbook(package, data_only=True)
         formulas = _unsaved_formulas(package, values) if _has_formulas(package) else {}
@@ -60,20 +61,19 @@ def read(path: Path) -> Document:
 
 def _sheet(ws, formulas: dict[tuple[int, int], str], date1904: bool) -> Sheet:
     sheet = Sheet(ws.title)
-    for row in ws.iter_rows():
-        for cell in row:
-            value = cell.value
-            if value is None:
-                formula = formulas.get((cell.row, cell.column))
-                if formula:
-                    sheet.put(cell.row, cell.column, "", formula)
-                continue
-            code = _format_code(cell)
-            if isinstance(value, str):
-                sheet.put(cell.row, cell.column, _unescape(numfmt.render(value, code)))
-                continue
-            shown = numfmt.render(value, code, date1904)
-            sheet.put(cell.row, cell.column, shown, _stored(value, date1904))
+    for (row, column), formula in formulas.items():
+        sheet.put(row, column, "", formula)
+    # the cells the file holds (ws.iter_rows would visit every position up to the farthest cell)
+    for cell in ws._cells.values():
+        value = cell.value
+        if value is None:
+            continue
+        code = _format_code(cell)
+        if isinstance(value, str):
+            sheet.put(cell.row, cell.column, _unescape(numfmt.render(value, code)))
+            continue
+        shown = numfmt.render(value, code, date1904)
+        sheet.put(cell.row, cell.column, shown, _stored(value, date1904))
     sheet.merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
     return sheet
 

@@ -157,6 +157,20 @@ def test_a_cell_showing_other_than_it_stores_is_flagged(tmp_path):
     assert rounded.value_raw == "27.9" and rounded.value == 27.9 and "DISPLAY_DIFFERS" not in rounded.flags
 
 
+def test_cells_far_apart_are_refused_by_the_table_limits_not_laid_out(tmp_path):
+    book = openpyxl.Workbook()
+    book.active["A1"], book.active["XFD1"] = "对照考核表", "x"  # one row 16,384 columns wide
+    far_down = book.create_sheet("far")
+    far_down["A1"], far_down["A1048576"] = "a", "b"           # two lines a million rows apart
+    book.save(tmp_path / "sparse.xlsx")
+    result = ingest_file(tmp_path / "sparse.xlsx", tmp_path)
+    assert result.status == "error" and "ECOPARK_TABLE_COLUMNS" in result.error
+    del book["Sheet"]
+    book.save(tmp_path / "far.xlsx")
+    doc = extract.read(tmp_path / "far.xlsx")
+    assert [(p.text, p.loc.describe()) for p in doc.paragraphs] == [("a", "far!A1"), ("b", "far!A1048576")]
+
+
 @pytest.mark.parametrize("name", TEXT_DOCUMENTS)
 def test_text_documents_are_the_seed_tables_cell_for_cell(name):
     doc = extract.read(OFFICE / name)
