@@ -29,14 +29,23 @@ from ecopark import extract  # noqa: E402
 from ecopark.ingest import ingest_file  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
+
+
+def _turned(path: Path) -> bool:
+    return "rotate" in path.stem or "sideways" in path.stem
+
 # format -> the reports of that format (bad files and no-table files are not reports)
 SETS = {
     "text": sorted((FIXTURES / "text").glob("*.txt")),
     "docx": sorted(p for p in (FIXTURES / "docx").glob("*.docx") if not p.stem.startswith("no_table")),
     "pdf": sorted(p for p in (FIXTURES / "pdf").glob("*.pdf") if not p.stem.startswith("no_table")),
     "scanned": sorted((FIXTURES / "scanned").glob("*.pdf")),
+    # text PDFs by table flavour: tables without a grid (三线表, borderless, rules between groups),
+    # and pages stored turned (/Rotate 90/270) or with sideways text
+    "pdf-gridless": sorted(p for p in (FIXTURES / "pdf_layouts").glob("*.pdf") if not _turned(p)),
+    "pdf-turned": sorted(p for p in (FIXTURES / "pdf_layouts").glob("*.pdf") if _turned(p)),
 }
-TARGETS = {"docx", "pdf"}  # formats the ≥ target documents/second promise covers
+TARGETS = {"docx", "pdf", "pdf-gridless", "pdf-turned"}  # formats the ≥ target documents/second promise covers
 
 
 def ingest_all(paths: list[Path]) -> None:

@@ -30,19 +30,20 @@ def read(path: Path) -> Document:
     doc = Document(source=str(path), format="pdf", layout="pdf-text")
     pdf = _open(path)
     try:
-        texts: dict[int, str] = {}
+        text_pages: list[tuple] = []
         scanned: list[int] = []
         for n, page in enumerate(pdf, start=1):
-            text = page.get_textpage().get_text_range()
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
             if page_kind(page, text=text) == TEXT:
-                texts[n] = text
+                text_pages.append((n, page, textpage, text))
             else:
                 scanned.append(n)
-        per_page = text_layer.read_open(pdf, sorted(texts), texts)
+        per_page = text_layer.read_open(text_pages)
     finally:
         pdf.close()
     if scanned:
-        _add_ocr(path, scanned, per_page, doc, all_scanned=not texts)
+        _add_ocr(path, scanned, per_page, doc, all_scanned=not text_pages)
     doc.blocks = stitch([per_page[n] for n in sorted(per_page)])
     return doc
 

@@ -111,7 +111,8 @@ class Frame:
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-TURN_SAMPLE = 400  # chars looked at to tell which way the text runs
+TURN_SAMPLE = 400  # chars looked at at most to tell which way the text runs
+TURN_VOTES = 12    # ... and steps between glyphs in one direction that settle it
 
 
 def text_turn(textpage) -> int:
@@ -133,7 +134,10 @@ def text_turn(textpage) -> int:
             dx, dy = here[0] - last[0], here[1] - last[1]
             size = _font_size(raw, i) or 10.0
             if 0.1 < math.hypot(dx, dy) < 3 * size:
-                votes[round(math.degrees(math.atan2(dy, dx)) / 90) % 4] += 1
+                way = round(math.degrees(math.atan2(dy, dx)) / 90) % 4
+                votes[way] += 1
+                if votes[way] >= TURN_VOTES:
+                    break
         last = here
     return 90 * max(range(4), key=votes.__getitem__) if any(votes) else 0
 

@@ -38,25 +38,26 @@ def read_pages(path: Path, pages: list[int]) -> list[Block]:
     """extract.base.PageReader: the text layer of these pages of `path`, in order."""
     pdf = pdfium.PdfDocument(str(path))
     try:
-        return [b for n in pages for b in read_open(pdf, [n])[n]]
+        opened = []
+        for n in pages:
+            page = pdf[n - 1]
+            textpage = page.get_textpage()
+            opened.append((n, page, textpage, textpage.get_text_range()))
+        blocks = read_open(opened)
+        return [b for n in pages for b in blocks[n]]
     finally:
         pdf.close()
 
 
-def read_open(pdf, pages: list[int], texts: dict[int, str] | None = None) -> dict[int, list[Block]]:
-    """Blocks of each of these pages (1-based, in order) of an open pdfium document.
+def read_open(pages: list[tuple]) -> dict[int, list[Block]]:
+    """Blocks of each page, given as (1-based number, pdfium page, its textpage, its text), in order.
 
-    A page after a table page is table-parsed too, and a grid-less table that ran to
-    the foot of a page hands its column frame to the next."""
+    A page right after a table page is table-parsed too, and a grid-less table that ran
+    to the foot of a page hands its column frame to the next."""
     out: dict[int, list[Block]] = {}
     previous_had_table = False
     carried: gridless.Columns | None = None
-    for n in pages:
-        page = pdf[n - 1]
-        textpage = page.get_textpage()
-        text = (texts or {}).get(n)
-        if text is None:
-            text = textpage.get_text_range()
+    for n, page, textpage, text in pages:
         if previous_had_table and n - 1 in out or _names_a_table(text):
             out[n], carried = _table_page(PdfiumPage(page, textpage), n, carried)
             previous_had_table = any(isinstance(b, Table) for b in out[n])
