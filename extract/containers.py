@@ -12,6 +12,7 @@ report, so a person learns what the file really is.
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from pathlib import Path
 
@@ -115,6 +116,13 @@ def _package_format(package: zipfile.ZipFile) -> str:
     if "Index/Document.iwa" in names or any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
         return "iwork"
     return "zip"
+
+
+def flat_odf_format(head: bytes) -> str:
+    """A flat OpenDocument file (.fods, .fodt): its office:mimetype attribute says which."""
+    found = re.search(rb'office:mimetype="([^"]+)"', head)
+    mime = found.group(1).decode("ascii", "replace") if found else ""
+    return _ODF_MIMETYPES.get(mime, "odf")
 
 
 def _ooxml_main_part(package: zipfile.ZipFile, names: set[str]) -> str:

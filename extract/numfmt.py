@@ -132,7 +132,8 @@ def _holds(value: float, op: str, limit: float) -> bool:
 
 
 def _tokens(section: str) -> list[tuple[str, str]]:
-    """(kind, text): lit, digit (0 # ?), dot, comma, pct, exp (E+ / E-), slash, general, text, date."""
+    """(kind, text): lit, digit (0 # ?), dot, comma, pct, exp (E+ / E-), slash, general, text, date.
+    Padding (_x) and fill (*x) only align the text in the cell, so they give no token."""
     out: list[tuple[str, str]] = []
     i, n = 0, len(section)
     while i < n:
@@ -146,8 +147,7 @@ def _tokens(section: str) -> list[tuple[str, str]]:
             out.append(("lit", section[i + 1:i + 2]))
             i += 2
         elif ch == "_":
-            out.append(("lit", " "))
-            i += 2
+            i += 2  # padding the width of the next character: alignment, not text
         elif ch == "*":
             i += 2  # fill character: repeats to the cell's width, shown as nothing here
         elif ch == "[":

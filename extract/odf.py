@@ -81,6 +81,9 @@ def read_text(path: Path) -> Document:
 
 
 def _body(path: Path):
+    """office:body of content.xml, or of the one XML file of a flat OpenDocument (.fods, .fodt)."""
+    if not zipfile.is_zipfile(path):
+        return _flat_body(path)
     try:
         containers.check_inflated_size(path, "OpenDocument")
         with zipfile.ZipFile(path) as package:
@@ -95,6 +98,21 @@ def _body(path: Path):
         raise ReadError("the OpenDocument file is damaged: it has no content.xml") from None
     except etree.XMLSyntaxError as e:
         raise ReadError(f"the OpenDocument file is damaged: its content XML cannot be parsed ({e})") from None
+    body = root.find(_q("office:body"))
+    if body is None:
+        raise ReadError("the OpenDocument file is damaged: its content has no body")
+    return body
+
+
+def _flat_body(path: Path):
+    from . import limits
+
+    if path.stat().st_size > limits.current().part_bytes:
+        raise limits.too_large(f"a flat OpenDocument file of {path.stat().st_size / limits.MB:,.0f} MB", "part_mb")
+    try:
+        root = etree.parse(str(path), PARSER).getroot()
+    except etree.XMLSyntaxError as e:
+        raise ReadError(f"the OpenDocument file is damaged: its XML cannot be parsed ({e})") from None
     body = root.find(_q("office:body"))
     if body is None:
         raise ReadError("the OpenDocument file is damaged: its content has no body")

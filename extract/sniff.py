@@ -34,6 +34,8 @@ def sniff(path: Path) -> str:
         return containers.zip_format(path, head)
     if b"{\\rtf" in head[:16]:
         return "doc"
+    if b"<office:document" in head and b"opendocument" in head:
+        return containers.flat_odf_format(head)  # .fods / .fodt: one XML file, no package
     text = decode(head, partial=True)
     if text is None:
         return "binary"

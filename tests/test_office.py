@@ -10,6 +10,7 @@ import importlib.util
 import re
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -143,6 +144,7 @@ def test_a_cell_showing_other_than_it_stores_is_flagged(tmp_path):
     ws["H7"].number_format = "0.0,"       # 2018: 39.01 shown scaled by a thousand
     ws["G8"] = "=H8*1"                    # a formula whose result was never saved
     ws["G13"].number_format = "0.0"       # 单位工业用地面积工业增加值 2016: 27.88 shows 27.9, rounding only
+    ws["H10"], ws["H10"].number_format = 0, ACCOUNTING  # 新增生态工业链项目数量 2018: 0 shown as "-"
     path = tmp_path / "formats.xlsx"
     book.save(path)
     records = {(r.indicator_id, r.data_year): r for r in ingest_file(path, tmp_path).records
@@ -153,6 +155,8 @@ def test_a_cell_showing_other_than_it_stores_is_flagged(tmp_path):
         assert "DISPLAY_DIFFERS" in records[key].flags and records[key].needs_review, key
     assert any("stores =H8*1" in reason for reason in records[("I03", 2016)].reasons)
     assert any("stores 39.01" in reason for reason in records[("I02", 2018)].reasons)
+    dash = records[("I05", 2018)]
+    assert dash.value_raw == "-" and {"DISPLAY_DIFFERS", "MISSING"} <= dash.flags
     rounded = records[("I08", 2016)]
     assert rounded.value_raw == "27.9" and rounded.value == 27.9 and "DISPLAY_DIFFERS" not in rounded.flags
 
@@ -183,10 +187,31 @@ def test_text_documents_are_the_seed_tables_cell_for_cell(name):
     assert table.rows[4].cells[6].loc == Location(table=1, row=5, column=7)
 
 
+@pytest.mark.parametrize("name, mimetype, seed", [
+    ("002_changchun_auto_2018.ods", "spreadsheet", "002"), ("001_changchun_2022.odt", "text", "001")])
+def test_flat_opendocument_reads_like_the_package(tmp_path, name, mimetype, seed):
+    """A .fods/.fodt is the package's content.xml as one file, its root office:document."""
+    with zipfile.ZipFile(OFFICE / name) as package:
+        content = package.read("content.xml").decode("utf-8")
+    flat = content.replace("<office:document-content ", "<office:document office:mimetype="
+                           f'"application/vnd.oasis.opendocument.{mimetype}" ', 1)
+    flat = flat.replace("</office:document-content>", "</office:document>")
+    path = tmp_path / ("report.f" + name[-3:])
+    path.write_text(flat, encoding="utf-8")
+    assert sniff(path) == name[-3:]
+    records = ingest_file(path, tmp_path).records
+    assert [(r.indicator_id, r.data_year, r.value_raw) for r in records] == \
+        [(r.indicator_id, r.data_year, r.value_raw) for r in ingest_file(OFFICE / name, OFFICE).records]
+    assert len(records) == len(_expected(seed))
+
+
 def test_sheet_addresses():
     assert Location(sheet="Sheet1", row=12, column=3).describe() == "Sheet1!C12"
     assert Location(sheet="My sheet", row=1, column=28).describe() == "'My sheet'!AB1"
     assert Location(sheet="2018", row=2).describe() == "'2018' row 2"
+
+
+ACCOUNTING = '_ * #,##0.00_ ;_ * -#,##0.00_ ;_ * "-"??_ ;_ @_ '
 
 
 @pytest.mark.parametrize("value, code, shown", [
@@ -202,6 +227,10 @@ def test_sheet_addresses():
     (43604, 'yyyy"年"m"月"d"日"', "2019年5月19日"), (43604, "yyyy/m/d", "2019/5/19"),
     (43604.5, "yyyy-mm-dd hh:mm:ss", "2019-05-19 12:00:00"), (43604, "aaaa", "星期日"),
     (dt.datetime(2019, 5, 19), "yyyy-mm-dd", "2019-05-19"), ("达标", "@", "达标"), (True, "General", "TRUE"),
+    ("≥30 ", "@", "≥30 "),  # the cell's own spaces stay; padding (_x) is no text
+    # the accounting format of Chinese Excel: zero shows as "-"
+    (1234.5, ACCOUNTING, "1,234.50"), (-1234.5, ACCOUNTING, "-1,234.50"), (0, ACCOUNTING, "-"), ("达标", ACCOUNTING, "达标"),
+    (-0.03, "#,##0.00_);[Red](#,##0.00)", "(0.03)"),
 ])
 def test_number_formats_show_what_excel_shows(value, code, shown):
     assert numfmt.render(value, code) == shown
