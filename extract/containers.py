@@ -37,6 +37,8 @@ NOT_REPORTS = {
              "export it as DOCX, XLSX or PDF",
     "encrypted": "a password-protected (encrypted) Office file; open it with its password and save a copy without one",
     "msg": "an Outlook message (.msg), not a report; save its attachments and ingest those",
+    "ole-damaged": "a damaged Office 97-2003 file (Word, Excel or PowerPoint): its directory of contents cannot "
+                   "be read; ask for an undamaged copy",
     "ole": f"an OLE2 compound file that is neither Word, Excel nor PowerPoint (Visio, an installer …); {_READ_AS}",
     "zip": "a ZIP archive, not an Office document; if it holds reports, unpack it and ingest its contents",
 }
@@ -79,8 +81,13 @@ def zip_format(path: Path, head: bytes) -> str:
         with zipfile.ZipFile(path) as package:
             return _package_format(package)
     except (zipfile.BadZipFile, OSError, RuntimeError):
-        # a damaged package: its first entry's name still says what it was meant to be;
-        # the reader then tells the person it is damaged
+        # a damaged package: its first entry (OpenDocument's stored mimetype, an OOXML part's
+        # name) still says what it was meant to be; the reader then tells the person it is damaged
+        stored = re.match(rb"PK\x03\x04.{26}mimetype([\x21-\x7e]{8,80})", head, re.S)
+        if stored:
+            mime = stored.group(1).split(b"PK")[0].decode("ascii")
+            if mime in _ODF_MIMETYPES:
+                return _ODF_MIMETYPES[mime]
         for marker, fmt in ((b"word/", "docx"), (b"xl/", "xlsx"), (b"ppt/", "pptx")):
             if marker in head:
                 return fmt
@@ -173,7 +180,7 @@ def ole_format(path: Path) -> str:
             return fmt
     if any(n.startswith("__substg1.0_") for n in names):
         return "msg"
-    return "ole"
+    return "ole" if names else "ole-damaged"
 
 
 def _ole_stream_names(path: Path) -> set[str]:

@@ -82,20 +82,8 @@ def read_text(path: Path) -> Document:
 
 def _body(path: Path):
     """office:body of content.xml, or of the one XML file of a flat OpenDocument (.fods, .fodt)."""
-    if not zipfile.is_zipfile(path):
-        return _flat_body(path)
     try:
-        containers.check_inflated_size(path, "OpenDocument")
-        with zipfile.ZipFile(path) as package:
-            names = set(package.namelist())
-            if "META-INF/manifest.xml" in names and b"encryption-data" in package.read("META-INF/manifest.xml"):
-                raise ReadError("the OpenDocument file is password-protected; open it with its password and "
-                                "save a copy without one")
-            root = etree.fromstring(package.read("content.xml"), PARSER)
-    except zipfile.BadZipFile:
-        raise ReadError("the OpenDocument file is damaged: it is not a valid ZIP package") from None
-    except KeyError:
-        raise ReadError("the OpenDocument file is damaged: it has no content.xml") from None
+        root = _content_root(path) if zipfile.is_zipfile(path) else _flat_root(path)
     except etree.XMLSyntaxError as e:
         raise ReadError(f"the OpenDocument file is damaged: its content XML cannot be parsed ({e})") from None
     body = root.find(_q("office:body"))
@@ -104,19 +92,28 @@ def _body(path: Path):
     return body
 
 
-def _flat_body(path: Path):
+def _content_root(path: Path):
+    containers.check_inflated_size(path, "OpenDocument")
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+            if "META-INF/manifest.xml" in names and b"encryption-data" in package.read("META-INF/manifest.xml"):
+                raise ReadError("the OpenDocument file is password-protected; open it with its password and "
+                                "save a copy without one")
+            return etree.fromstring(package.read("content.xml"), PARSER)
+    except zipfile.BadZipFile:
+        raise ReadError("the OpenDocument file is damaged: it is not a valid ZIP package") from None
+    except KeyError:
+        raise ReadError("the OpenDocument file is damaged: it has no content.xml") from None
+
+
+def _flat_root(path: Path):
     from . import limits
 
-    if path.stat().st_size > limits.current().part_bytes:
-        raise limits.too_large(f"a flat OpenDocument file of {path.stat().st_size / limits.MB:,.0f} MB", "part_mb")
-    try:
-        root = etree.parse(str(path), PARSER).getroot()
-    except etree.XMLSyntaxError as e:
-        raise ReadError(f"the OpenDocument file is damaged: its XML cannot be parsed ({e})") from None
-    body = root.find(_q("office:body"))
-    if body is None:
-        raise ReadError("the OpenDocument file is damaged: its content has no body")
-    return body
+    size = path.stat().st_size
+    if size > limits.current().part_bytes:
+        raise limits.too_large(f"a flat OpenDocument file of {size / limits.MB:,.0f} MB", "part_mb")
+    return etree.parse(str(path), PARSER).getroot()
 
 
 # ------------------------------------------------------------------ tables

@@ -292,3 +292,16 @@ def test_libreoffice_reads_what_xlrd_cannot(tmp_path, monkeypatch):
     assert doc.format == "xls" and any("LibreOffice" in n for n in doc.notes)
     direct = extract.read(OFFICE / "002_changchun_auto_2018.xlsx")
     assert [r.texts for t in doc.tables for r in t.rows] == [r.texts for t in direct.tables for r in t.rows]
+
+
+@pytest.mark.parametrize("name", ["002_changchun_auto_2018.xlsx", "002_changchun_auto_2018.ods",
+                                  "001_changchun_2022.odt", "002_changchun_auto_2018.xls"])
+def test_a_cut_off_file_is_a_sentence_not_a_crash(tmp_path, name, monkeypatch):
+    monkeypatch.setattr(office, "soffice", lambda: None)  # the sentence without LibreOffice's help
+    data = (OFFICE / name).read_bytes()
+    path = tmp_path / name
+    path.write_bytes(data[: len(data) // 2])
+    result = ingest_file(path, tmp_path)
+    assert result.status == "error" and result.records == []
+    assert "could not read this file" not in result.error, result.error  # a foreseen case, said plainly
+    assert re.search(r"damaged|install LibreOffice", result.error), result.error
