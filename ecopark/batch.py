@@ -8,6 +8,7 @@ Exit codes (also in `ecopark --help` and the README):
     4  INPUT_DIR shares no file with the dataset in OUT_DIR: left as it was (--replace to replace it)
     5  another ecopark run holds OUT_DIR (--wait to wait for it)
     6  with --strict: at least one file ended in error
+    7  the Dask scheduler of --scheduler cannot be used (unreachable, or workers of another version)
     130 interrupted (Ctrl-C): what finished is in the store, the outputs are those of the last run
 """
 from __future__ import annotations
@@ -28,7 +29,8 @@ from ecopark.inputs import InputFile, sha256_of, walk
 from ecopark.progress import Progress
 from ecopark.store import DatasetEntry, Store
 
-EXIT_OK, EXIT_USAGE, EXIT_NOTHING, EXIT_DISJOINT, EXIT_LOCKED, EXIT_STRICT, EXIT_INTERRUPTED = 0, 2, 3, 4, 5, 6, 130
+EXIT_OK, EXIT_USAGE, EXIT_NOTHING, EXIT_DISJOINT, EXIT_LOCKED, EXIT_STRICT, EXIT_CLUSTER = 0, 2, 3, 4, 5, 6, 7
+EXIT_INTERRUPTED = 130
 LOCK_NAME = "ecopark.lock"
 
 
@@ -90,6 +92,7 @@ class Options:
     jobs: int = 1
     limits: Limits = field(default_factory=file_limits.current)
     scheduler: str | None = None
+    shared_paths: bool = False
     in_process: bool = False
     strict: bool = False
     replace: bool = False
@@ -161,7 +164,12 @@ def run_batch(source: Path, out: Path, options: Options, progress_stream=None) -
                 progress.finished(f"{f.source_file}: from the store", f.source_file)
         try:
             if todo:
-                with make_executor(options.jobs, options.limits, options.scheduler, options.in_process) as executor:
+                try:
+                    executor = make_executor(options.jobs, options.limits, options.scheduler, options.in_process,
+                                             options.shared_paths)
+                except RuntimeError as e:
+                    raise BatchError(str(e), EXIT_CLUSTER) from None
+                with executor:
                     for task, result in executor.run(list(todo.values())):
                         store.put_result(task.sha256, result, name_years(task.source_file), limits)
                         summary.read += 1

@@ -18,6 +18,7 @@ EXIT_CODES = """exit codes:
   4    INPUT_DIR shares no file with the dataset in OUT_DIR: left as it was (--replace replaces it)
   5    another ecopark run holds OUT_DIR (--wait waits for it)
   6    with --strict: at least one file ended in error
+  7    the Dask scheduler of --scheduler cannot be used (unreachable, or workers of another version)
   130  interrupted: files finished so far are kept in the store, outputs are the last run's
 """
 
@@ -36,7 +37,7 @@ def cmd_ingest(args) -> int:
         overrides["memory_mb"] = int(args.memory_limit * 1024)
     limits = file_limits.set_limits(**overrides)      # through the environment: workers inherit it
     options = Options(jobs=args.jobs, limits=limits,
-                      scheduler=args.scheduler, in_process=args.jobs == 0, strict=args.strict,
+                      scheduler=args.scheduler, shared_paths=args.shared_paths, in_process=args.jobs == 0, strict=args.strict,
                       replace=args.replace, wait=args.wait, quiet=args.quiet)
     out = Path(args.out)
     try:
@@ -95,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
                         f"ECOPARK_MEMORY_MB); a file over it gets an error row")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="run each file's extraction on this Dask distributed cluster")
+    p.add_argument("--shared-paths", action="store_true",
+                   help="with --scheduler: workers open the files at the same path (a shared mount) "
+                        "instead of receiving their bytes")
     p.add_argument("--strict", action="store_true", help="exit 6 when any file ends in error")
     p.add_argument("--replace", action="store_true",
                    help="allow an INPUT_DIR that shares no file with the dataset in OUT_DIR to replace it")

@@ -108,7 +108,13 @@ class _Worker:
 
 
 def resident_bytes(pid: int) -> int:
-    """Resident memory of a process (Linux /proc; 0 where it cannot be known)."""
+    """Memory a worker uses for itself (Linux: its private resident pages, so what a forked worker
+    still shares with this process is not counted; 0 where it cannot be known)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return 1024 * sum(int(line.split()[1]) for line in f if line.startswith(("Private_", "Swap:")))
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         with open(f"/proc/{pid}/statm") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -209,13 +215,13 @@ class ProcessPool:
 
 
 def make_executor(jobs: int = 1, limits: Limits | None = None, scheduler: str | None = None,
-                  in_process: bool = False):
+                  in_process: bool = False, shared_paths: bool = False):
     """The executor a run asks for: Dask with `scheduler`, else the process pool (also for one job,
     so limits hold), else in-process."""
     if scheduler:
         from ecopark.dask_executor import DaskExecutor
 
-        return DaskExecutor(scheduler)
+        return DaskExecutor(scheduler, shared_paths=shared_paths)
     if in_process:
         return InProcess()
     return ProcessPool(jobs, limits)

@@ -76,3 +76,46 @@ def test_parallel_jobs_give_the_same_outputs_in_the_same_order(tmp_path):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
     docs = [pd.read_csv(o / "documents.csv").drop(columns=["seconds"]) for o in outs]
     pd.testing.assert_frame_equal(docs[0], docs[1])
+
+
+SCANNED = TEXT.parent / "scanned" / "001_changchun_2022.pdf"
+
+
+def test_a_file_over_the_time_or_memory_limit_gets_its_row_and_the_batch_goes_on(tmp_path, monkeypatch):
+    """A scanned report takes seconds and hundreds of MB (OCR): under tight limits its worker is
+    killed, the row names the limit, a fresh worker reads the next file."""
+    for name in ("ECOPARK_SECONDS_PER_FILE", "ECOPARK_MEMORY_MB"):
+        monkeypatch.delenv(name, raising=False)
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SCANNED, src / "a_scan.pdf")
+    shutil.copy(TEXT / "001_98bb576f2842cd57.txt", src / "b.txt")
+    shutil.copy(TEXT / "003_b52cdd33f1ff9352.txt", src / "c.txt")
+    for flag, value, words in (("--time-limit", "1.5", "longer than the limit of 1.5 s"),
+                               ("--memory-limit", "0.25", "more memory than the limit of 256 MB")):
+        out = tmp_path / flag
+        assert main(["ingest", str(src), "--out", str(out), "--quiet", "--jobs", "1", flag, value]) == 0
+        docs = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False).set_index("source_file")
+        assert docs.loc["a_scan.pdf", "status"] == "error"
+        assert words in docs.loc["a_scan.pdf", "error"], docs.loc["a_scan.pdf", "error"]
+        assert (docs.loc[["b.txt", "c.txt"], "status"] == "ok").all()
+        monkeypatch.delenv("ECOPARK_SECONDS_PER_FILE", raising=False)
+        monkeypatch.delenv("ECOPARK_MEMORY_MB", raising=False)
+
+
+def test_long_text_is_cut_at_the_excel_cell_limit(tmp_path):
+    from ecopark.outputs import EXCEL_CELL, cap_cell
+
+    cut = cap_cell("园" * 7_000_000)
+    assert len(cut) <= EXCEL_CELL and cut.endswith("more characters]") and "6,967,297" in cut
+    assert cap_cell("short") == "short"
+
+
+def test_help_lists_the_exit_codes(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["ingest", "--help"])
+    text = capsys.readouterr().out
+    codes = text.split("exit codes:")[1]
+    assert "0    every file was read" in codes and "5    another ecopark run holds OUT_DIR" in codes
