@@ -6,6 +6,7 @@ as that file finishes, so a fast file never waits behind a slow scan.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -22,8 +23,14 @@ class Progress:
         if bar and not quiet and total:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, file=self.stream, unit="file", dynamic_ncols=True,
-                            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}] {postfix}")
+            try:
+                width = os.get_terminal_size(self.stream.fileno()).columns
+            except (OSError, ValueError, AttributeError):
+                width = 0
+            # a terminal that reports no width (some consoles, ptys) would get an empty bar
+            self.bar = tqdm(total=total, file=self.stream, unit="file", dynamic_ncols=width > 0,
+                            ncols=None if width > 0 else 100, nrows=None if width > 0 else 24,
+                            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]")
 
     def finished(self, line: str, name: str = "") -> None:
         self.done += 1

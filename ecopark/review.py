@@ -340,6 +340,11 @@ def write_corrections_from_store(records: list[Record], store, out_dir: str | Pa
     decisions = store.decisions()
     existing = _decision_rows(decisions)
     rows = merge(records, existing)
+    absent = [row for row in rows if row.get("in_this_run") == "no"]
+    for key, record in store.records_by_key(row["record_key"] for row in absent).items():
+        for row in absent:
+            if row["record_key"] == key:
+                row.update(_context(record) | {"in_this_run": "no"})
     extras = {row["record_key"]: row["_extra"] for row in existing}
     extra_columns = sorted({c for e in extras.values() for c in e})
     for row in rows:

@@ -236,14 +236,21 @@ class Store:
                 "INSERT INTO records VALUES (?,?,?,?,?,?,?)",
                 [key + (i, r.record_key, r.indicator_id, record_to_json(r)) for i, r in enumerate(result.records)])
 
-    def result(self, sha256: str, name_years: str = "", source_file: str = ""):
-        """The FileResult stored for these bytes under this pipeline version, shown as `source_file`."""
+    def result(self, sha256: str, name_years: str = "", source_file: str = "", latest: bool = False):
+        """The FileResult stored for these bytes under this pipeline version, shown as `source_file`
+        (with `latest`, else the one of the most recent pipeline that read them)."""
         from ecopark.ingest import FileResult
 
         key = (sha256, self.pipeline_version, name_years)
-        row = self.db.execute("SELECT status, error, format, layout, park_name, data_year, tables, seconds, "
-                              "notes, counters, limit_hit FROM results WHERE sha256=? AND pipeline_version=? "
+        columns = "status, error, format, layout, park_name, data_year, tables, seconds, notes, counters, limit_hit"
+        row = self.db.execute(f"SELECT {columns} FROM results WHERE sha256=? AND pipeline_version=? "
                               "AND name_years=?", key).fetchone()
+        if row is None and latest:
+            # read by an earlier pipeline (ecopark was upgraded since): `apply` shows what was read then
+            found = self.db.execute(f"SELECT {columns}, pipeline_version FROM results WHERE sha256=? AND "
+                                    "name_years=? ORDER BY finished_at DESC LIMIT 1", (sha256, name_years)).fetchone()
+            if found:
+                row, key = found[:-1], (sha256, found[-1], name_years)
         if row is None:
             return None
         res = FileResult(source_file=source_file, status=row[0], error=row[1], format=row[2] or "",
@@ -296,7 +303,8 @@ class Store:
 
         out = []
         for entry in self.dataset():
-            res = None if entry.skipped else self.result(entry.sha256, entry.name_years, entry.source_file)
+            res = None if entry.skipped else self.result(entry.sha256, entry.name_years, entry.source_file,
+                                                         latest=True)
             if res is None:
                 res = FileResult(source_file=entry.source_file, status="skipped" if entry.skipped else "error",
                                  error=entry.skipped or "this file's result is missing from the store; run "
@@ -311,6 +319,18 @@ class Store:
 
             review.apply_decisions(records, self.decisions())
         return records
+
+    def records_by_key(self, keys: Iterable[str]) -> dict[str, Record]:
+        """The most recently read record under each key, wherever it is now (context for decisions
+        about documents absent from this dataset)."""
+        found = {}
+        for key in keys:
+            row = self.db.execute("SELECT r.data FROM records r JOIN results s USING (sha256, pipeline_version, "
+                                  "name_years) WHERE r.record_key=? ORDER BY s.finished_at DESC LIMIT 1",
+                                  (key,)).fetchone()
+            if row:
+                found[key] = record_from_json(row[0])
+        return found
 
     def review_items(self) -> list[Record]:
         return [r for r in self.records() if r.needs_review]

@@ -119,3 +119,34 @@ def test_help_lists_the_exit_codes(capsys):
     text = capsys.readouterr().out
     codes = text.split("exit codes:")[1]
     assert "0    every file was read" in codes and "5    another ecopark run holds OUT_DIR" in codes
+
+
+def test_a_terminal_gets_a_progress_bar(tmp_path):
+    """On a terminal (a pty here): a bar with done/total, elapsed<ETA and the file that finished."""
+    import os
+    import pty
+    import sys
+
+    src = _batch(tmp_path)
+    pid, fd = pty.fork()
+    if pid == 0:   # the child: ecopark on the pty
+        os.execv(sys.executable, [sys.executable, "-m", "ecopark.cli", "ingest", str(src), "--out",
+                                  str(tmp_path / "out"), "--jobs", "1"])
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    text = seen.decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    import regex
+
+    assert regex.search(r"100%\|█+\| 5/5 \[\d\d:\d\d<\d\d:\d\d, [^\]]+\]", text), text
+    assert regex.search(r" 20%\|█[^|]*\| 1/5 \[\d\d:\d\d<", text), text
+    assert "empty.docx: error (the file is empty)" in text        # errors are written above the bar
+    assert "5 files in" in text and "5 read, 0 from the store, 2 failed" in text

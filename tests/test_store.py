@@ -101,6 +101,8 @@ def test_a_pipeline_version_change_reads_everything_again(tmp_path, capsys, monk
     assert _ingest(src, out) == 0
     before = _records(out)
     monkeypatch.setenv("ECOPARK_PIPELINE_VERSION", "test-2")
+    assert main(["apply", str(out)]) == 0          # an upgraded ecopark keeps what was read until ingest
+    pd.testing.assert_frame_equal(before, _records(out))
     capsys.readouterr()
     assert _ingest(src, out) == 0
     assert "2 read, 0 from the store" in capsys.readouterr().err
@@ -299,3 +301,17 @@ def test_killed_mid_run_resumes_with_the_records_of_a_clean_run(tmp_path):
     assert " from the store" in err and "0 from the store" not in err
     assert (clean / "records.csv").read_bytes() == (out / "records.csv").read_bytes()
     assert not list(out.glob("*.tmp")) and not (out / ".ecopark-staging").exists()
+
+
+def test_a_decision_on_a_document_absent_now_keeps_its_row_and_context(tmp_path):
+    src, out = _src(tmp_path), tmp_path / "out"
+    assert _ingest(src, out) == 0
+    _set_decision(out, I10_001, "accept")
+    (src / S001).unlink()
+    assert _ingest(src, out) == 0
+    row = {r["record_key"]: r for r in review.read_corrections(out / "corrections.csv")}[I10_001]
+    assert (row["decision"], row["in_this_run"], row["source_file"], row["value_raw"]) == \
+        ("accept", "no", S001, "-0.4.85")
+    shutil.copy(TEXT / S001, src / "back-again.txt")
+    assert _ingest(src, out) == 0
+    assert _records(out).set_index("record_key").loc[I10_001, "decision"] == "accept"

@@ -13,6 +13,7 @@ prove that pages around the table are only probed, and the bench reports it.
 """
 from __future__ import annotations
 
+import os
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +44,9 @@ def engine():
         "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
         "Det.limit_type": "max",
         "Det.limit_side_len": 1280,
+        # threads of one OCR run: all cores by default; ECOPARK_OCR_THREADS=1 where several workers
+        # share a machine (a Dask worker per core, bench/dask.py), so they do not fight over the cores
+        "EngineConfig.onnxruntime.intra_op_num_threads": int(os.environ.get("ECOPARK_OCR_THREADS") or -1),
     })
 
 
