@@ -84,8 +84,10 @@ SCANNED = TEXT.parent / "scanned" / "001_changchun_2022.pdf"
 def test_a_file_over_the_time_or_memory_limit_gets_its_row_and_the_batch_goes_on(tmp_path, monkeypatch):
     """A scanned report takes seconds and hundreds of MB (OCR): under tight limits its worker is
     killed, the row names the limit, a fresh worker reads the next file."""
-    for name in ("ECOPARK_SECONDS_PER_FILE", "ECOPARK_MEMORY_MB"):
-        monkeypatch.delenv(name, raising=False)
+    from ecopark.extract import limits
+
+    for name, value in (("ECOPARK_SECONDS_PER_FILE", "120"), ("ECOPARK_MEMORY_MB", "2048")):
+        monkeypatch.setenv(name, value)    # the CLI sets these for its workers; undone after the test
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(SCANNED, src / "a_scan.pdf")
@@ -99,8 +101,7 @@ def test_a_file_over_the_time_or_memory_limit_gets_its_row_and_the_batch_goes_on
         assert docs.loc["a_scan.pdf", "status"] == "error"
         assert words in docs.loc["a_scan.pdf", "error"], docs.loc["a_scan.pdf", "error"]
         assert (docs.loc[["b.txt", "c.txt"], "status"] == "ok").all()
-        monkeypatch.delenv("ECOPARK_SECONDS_PER_FILE", raising=False)
-        monkeypatch.delenv("ECOPARK_MEMORY_MB", raising=False)
+        limits.set_limits(seconds_per_file=120, memory_mb=2048)
 
 
 def test_long_text_is_cut_at_the_excel_cell_limit(tmp_path):
