@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 from ecopark.schemas.grid import Block, Cell, Paragraph, Row, Table
+from ecopark.schemas.vocabulary import Column, column_role, header_columns
 
 FRAME_TOLERANCE = 4  # points: the same border drawn on two pages
 
@@ -120,22 +121,22 @@ def _append(table: Table, part: Table) -> None:
 
 
 def _header_index(table: Table) -> int:
+    """The table's header row: the first whose cells name indicator-table columns (schemas.vocabulary)."""
     for i, row in enumerate(table.rows):
-        if any(_squeeze(t) == "序号" for t in row.texts):
+        if header_columns(row.texts) is not None:
             return i
     return -1
 
 
 def _columns(table: Table) -> dict[str, int]:
-    """Columns of 序号, 指标 and 单位, by the header's words."""
+    """Columns of 序号 (number), 指标 (name) and 单位 (unit), by the header's words."""
     index = _header_index(table)
     if index < 0:
         return {}
     found: dict[str, int] = {}
-    for c, text in enumerate(_squeeze(t) for t in table.rows[index].texts):
-        for name in ("序号", "指标", "单位"):
-            if text.startswith(name) and name not in found:
-                found[name] = c
+    for c, column in header_columns(table.rows[index].texts).items():
+        if column.role in ("number", "name", "unit") and column.role not in found:
+            found[column.role] = c
     return found
 
 
@@ -143,14 +144,21 @@ def _continues_previous(table: Table, row: Row) -> bool:
     if not row.filled or not table.rows:
         return False
     columns = _columns(table)
-    if "序号" not in columns:  # the header row itself may be the one cut ("序" / "号")
+    if "number" not in columns:  # the header row itself may be the one cut ("序" / "号")
         joined = [_squeeze(a + b) for a, b in zip(table.rows[-1].texts, row.texts)]
-        return "序号" in joined and "序号" not in (_squeeze(t) for t in row.texts)
+        return _names_number(joined) and not _names_number(row.texts)
 
     def empty(name: str) -> bool:
         return name in columns and (row.cell(columns[name]) is None or row.cell(columns[name]).empty)
 
-    return empty("序号") and (empty("指标") or empty("单位"))
+    return empty("number") and (empty("name") or empty("unit"))
+
+
+def _names_number(texts) -> bool:
+    return any((column_role(t) or _NONE).role == "number" for t in texts)
+
+
+_NONE = Column("")
 
 
 def _row_key(row: Row) -> tuple[str, ...]:
