@@ -352,8 +352,7 @@ def _table(head: list[Line], body: list[Line], columns: Columns, rules, number: 
 
     marks = [p for line in lines for p in line if p.column in merged]
     if centred:
-        blocks = _blocks([p for line in lines for p in line if p.column not in merged], full, pitch)
-        rows = _centred_rows(blocks, columns, pitch)
+        rows = _centred_rows([p for line in lines for p in line if p.column not in merged], columns, pitch, full)
     else:
         rows = _top_rows(lines, name, merged, full, rules)
     _place_marks(rows, marks, name, centred)
@@ -384,23 +383,35 @@ def _top_rows(lines, name: int, merged: set[int], full, rules) -> list[dict[int,
     return _place(anchors, loose, name)
 
 
-def _blocks(pieces: list[_Piece], full, pitch: float) -> list[_Piece]:
-    """A cell's wrapped lines as one piece: the next line of a column right under a full one."""
+def _blocks(pieces: list[_Piece], full, pitch: float, middles: list[float]) -> list[_Piece]:
+    """A cell's wrapped lines as one piece: the next line of a column right under a full one.
+
+    Centred, a cell's lines lie evenly about its row's middle, so a block holds at most
+    one line on a row middle and no more lines after it than before it: a full line on a
+    middle (a name exactly as wide as its column) is a cell of its own, and the next
+    row's name does not join it."""
+    def on_middle(p: _Piece) -> bool:
+        m = (p.top + p.bottom) / 2
+        return any(abs(m - r) <= Y_TOLERANCE for r in middles)
+
     out: list[_Piece] = []
     last: dict[int, _Piece] = {}
     for p in sorted(pieces, key=lambda p: p.top):
         before = last.get(p.column)
         if before is not None and full(before.lines[-1]) and p.top - before.lines[-1].top <= 1.2 * pitch:
-            before.lines.append(p)
-            before.bottom = p.bottom
-            continue
+            centre = next((k for k, q in enumerate(before.lines) if on_middle(q)), None)
+            fits = centre is None or (not on_middle(p) and len(before.lines) - 1 - centre < centre)
+            if fits:
+                before.lines.append(p)
+                before.top, before.bottom = before.lines[0].top, p.bottom
+                continue
         block = _Piece(p.column, p.top, p.bottom, p.x1, p.size, p.text, p.words, [p])
         out.append(block)
         last[p.column] = block
     return out
 
 
-def _centred_rows(pieces: list[_Piece], columns: Columns, pitch: float) -> list[dict[int, list[_Piece]]]:
+def _centred_rows(pieces: list[_Piece], columns: Columns, pitch: float, full) -> list[dict[int, list[_Piece]]]:
     """Centred cells: a row's cells share its middle. Candidate middles are the middles of
     all line pieces, grouped where they agree; the ones most columns agree on are rows
     (one-line cells all sit there), the middles of wrapped cells' lines, half a line
@@ -421,6 +432,7 @@ def _centred_rows(pieces: list[_Piece], columns: Columns, pitch: float) -> list[
     if not rows_at:
         return []
     rows_at.sort()
+    pieces = _blocks(pieces, full, pitch, rows_at)
     rows: list[dict[int, list[_Piece]]] = [{} for _ in rows_at]
     lead: dict[int, list[_Piece]] = {}
     for p in pieces:

@@ -40,22 +40,42 @@ def _latin_break(left: str, right: str) -> bool:
 
 
 def stitch(pages: list[list[Block]]) -> list[Block]:
-    """Blocks of all pages in order, a table continued on the next page appended to its start."""
+    """Blocks of all pages in order, a table continued on the next page appended to its start.
+
+    Between the parts there may be page furniture, and the lines printed above the
+    table's first part printed again (a table title and 园区名称 repeated above a
+    grid-less table, where they are lines, not rows): those repeats are dropped."""
     out: list[Block] = []
     open_table: Table | None = None  # ended its page with nothing but furniture after it
+    heads: dict[int, set[str]] = {}  # id of a table -> the lines just above its first part
     for blocks in pages:
         first = next((i for i, b in enumerate(blocks) if isinstance(b, Table)), None)
         sequence = list(blocks)
-        if (open_table is not None and first is not None and _furniture(blocks[:first])
+        head = heads.get(id(open_table), set())
+        if (open_table is not None and first is not None and _between(blocks[:first], head)
                 and _same_frame(open_table, blocks[first])):
             _append(open_table, blocks[first])
             sequence[first] = open_table
-            out.extend(b for i, b in enumerate(blocks) if i != first)
+            out.extend(b for i, b in enumerate(blocks) if i > first or (i < first and not _repeat(b, head)))
         else:
             out.extend(blocks)
+            if first is not None:
+                heads[id(blocks[first])] = {_squeeze(b.text) for b in blocks[max(0, first - HEAD_LINES):first]
+                                            if isinstance(b, Paragraph)}
         last = max((i for i, b in enumerate(sequence) if isinstance(b, Table)), default=None)
         open_table = sequence[last] if last is not None and _furniture(sequence[last + 1:]) else None
     return out
+
+
+HEAD_LINES = 8  # lines above a table's first part that its continuations may repeat
+
+
+def _repeat(block: Block, head: set[str]) -> bool:
+    return isinstance(block, Paragraph) and _squeeze(block.text) in head
+
+
+def _between(blocks: list[Block], head: set[str]) -> bool:
+    return all(_furniture([b]) or _repeat(b, head) for b in blocks)
 
 
 def _furniture(blocks: list[Block]) -> bool:
