@@ -9,6 +9,7 @@ Exit codes (also in `ecopark --help` and the README):
     5  another ecopark run holds OUT_DIR (--wait to wait for it)
     6  with --strict: at least one file ended in error
     7  the Dask scheduler of --scheduler cannot be used (unreachable, or workers of another version)
+    8  the outputs could not be written (disk full, no permission): the last run's stay, what was read is kept
     130 interrupted (Ctrl-C): what finished is in the store, the outputs are those of the last run
 """
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ecopark.progress import Progress
 from ecopark.store import DatasetEntry, Store
 
 EXIT_OK, EXIT_USAGE, EXIT_NOTHING, EXIT_DISJOINT, EXIT_LOCKED, EXIT_STRICT, EXIT_CLUSTER = 0, 2, 3, 4, 5, 6, 7
+EXIT_WRITE = 8
 EXIT_INTERRUPTED = 130
 LOCK_NAME = "ecopark.lock"
 
@@ -178,7 +180,7 @@ def run_batch(source: Path, out: Path, options: Options, progress_stream=None) -
             progress.close()
         store.set_dataset([DatasetEntry(f.raw, f.source_file, f.sha256, name_years(f.source_file), f.skipped)
                            for f in files], input_root=os.fsdecode(os.path.abspath(root)))
-        summary.counts = outputs.rebuild(store, out, root)
+        summary.counts = _rebuild(store, out, root)
         documents = store.documents()
         summary.files = len(documents)
         summary.statuses = Counter(d.status for d in documents)
@@ -187,6 +189,15 @@ def run_batch(source: Path, out: Path, options: Options, progress_stream=None) -
         summary.seconds = time.monotonic() - started
     code = EXIT_STRICT if options.strict and summary.failed else EXIT_OK
     return code, summary
+
+
+def _rebuild(store: Store, out: Path, root: Path | None = None) -> dict:
+    try:
+        return outputs.rebuild(store, out, root)
+    except OSError as e:
+        raise BatchError(f"the outputs could not be written to {out} ({e.strerror or e}); the outputs of the last "
+                         f"run are left as they were and every file read is kept in the store: free the space "
+                         f"or fix the permission, then run `ecopark apply {out}`", EXIT_WRITE) from None
 
 
 def _hash(files: list[InputFile], store: Store) -> None:
@@ -217,7 +228,7 @@ def apply_only(out: Path, options: Options) -> Summary:
         outputs.clear_staging(out)
         summary = Summary()
         summary.notes.append(f"{review_loop.import_corrections(store, out)} new decisions from corrections.csv")
-        summary.counts = outputs.rebuild(store, out)
+        summary.counts = _rebuild(store, out)
         documents = store.documents()
         summary.files, summary.from_store = len(documents), len(documents)
         summary.statuses = Counter(d.status for d in documents)

@@ -19,6 +19,7 @@ EXIT_CODES = """exit codes:
   5    another ecopark run holds OUT_DIR (--wait waits for it)
   6    with --strict: at least one file ended in error
   7    the Dask scheduler of --scheduler cannot be used (unreachable, or workers of another version)
+  8    the outputs could not be written (disk full, no permission); the last run's stay, reads are kept
   130  interrupted: files finished so far are kept in the store, outputs are the last run's
 """
 

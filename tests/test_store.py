@@ -315,3 +315,44 @@ def test_a_decision_on_a_document_absent_now_keeps_its_row_and_context(tmp_path)
     shutil.copy(TEXT / S001, src / "back-again.txt")
     assert _ingest(src, out) == 0
     assert _records(out).set_index("record_key").loc[I10_001, "decision"] == "accept"
+
+
+def test_outputs_are_written_whole_from_one_run_or_not_at_all(tmp_path, monkeypatch, capsys):
+    from ecopark import panel
+
+    src, out = _src(tmp_path), tmp_path / "out"
+    assert _ingest(src, out) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".db"
+              and p.name not in ("ecopark.lock",) and not p.name.startswith("ecopark.db")}
+    shutil.copy(TEXT / S002, src / S002)
+
+    def fail(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(panel, "write_panel", fail)
+    assert _ingest(src, out) == 8
+    after = {name: (out / name).read_bytes() for name in before}
+    assert after == before                                   # the previous run's set, untouched
+    assert "No space left on device" in capsys.readouterr().err
+    assert not (out / ".ecopark-staging").exists() and not list(out.glob(".*partial"))
+    monkeypatch.undo()
+    assert _ingest(src, out) == 0                            # S002 was committed: taken from the store
+    assert set(_records(out).source_file) == {S001, S002, S003}
+
+
+def test_document_counters_reach_documents_csv(tmp_path, monkeypatch):
+    from ecopark import extract
+
+    real = extract.read
+
+    def counting(path):
+        doc = real(path)
+        doc.count("ocr_calls", 3)
+        doc.count("seconds_ocr", 1.25)
+        return doc
+
+    monkeypatch.setattr(extract, "read", counting)
+    src, out = _src(tmp_path, names=(S001,)), tmp_path / "out"
+    assert _ingest(src, out, "--jobs", "0") == 0
+    assert _docs(out)[S001]["counters"] == "ocr_calls=3; seconds_ocr=1.25"
+    assert _docs(out)[S001]["sha256"] == hashlib.sha256((TEXT / S001).read_bytes()).hexdigest()
