@@ -25,12 +25,12 @@ import pandas as pd
 from ecopark.schemas.records import COLUMNS, Record
 
 INT_COLUMNS = ["data_year", "label_year", "masked_digits", "table_index", "row_index"]
-FLOAT_COLUMNS = ["value", "match_score"]
+FLOAT_COLUMNS = ["value", "match_score", "suggested_value"]
 DOCUMENT_COLUMNS = ["source_file", "status", "error", "format", "layout", "park_name", "data_year",
                     "tables", "records", "needs_review", "seconds", "notes", "sha256", "counters"]
 REVIEW_FIRST = ["record_key", "source_file", "location", "table_kind", "data_year", "indicator_id",
                 "indicator_name", "name_raw", "value_raw", "value", "value_text", "unit", "flags",
-                "reasons", "suggestion"]
+                "reasons", "suggestion", "suggested_value"]
 STAGING = ".ecopark-staging"
 EXCEL_CELL = 32767
 

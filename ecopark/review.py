@@ -28,8 +28,8 @@ from ecopark.store import Decision
 FILE_NAME = "corrections.csv"
 DECISION_COLUMNS = ["record_key", "decision", "corrected_value", "note"]
 CONTEXT_COLUMNS = ["source_file", "park_name", "data_year", "table_kind", "indicator_id", "indicator_name",
-                   "name_raw", "unit", "value_raw", "value", "value_text", "suggestion", "flags", "reasons",
-                   "location", "in_this_run"]
+                   "name_raw", "unit", "value_raw", "value", "value_text", "suggestion", "suggested_value",
+                   "flags", "reasons", "location", "in_this_run"]
 COLUMNS = DECISION_COLUMNS + CONTEXT_COLUMNS
 
 DECISIONS = {
@@ -188,21 +188,27 @@ def _text_valued(record: Record) -> bool:
     return bool(record.value_text) or bool(entry and entry.requirement in ("达标", "全部完成", "具备"))
 
 
-def _correct(record: Record, corrected: str, decimal_comma: bool = False) -> None:
+def correction_problem(record: Record, corrected: str, decimal_comma: bool = False) -> str:
+    """Why `corrected` cannot become the value of `record` as typed; "" when it can."""
     number = parse_corrected(corrected, decimal_comma)
     if number is not None:
         doubt = implausible(record, number)
-        if doubt:
-            record.flag("CORRECTION_INVALID", f"decision correct with corrected_value “{corrected}”, which is "
-                                              f"implausible: {doubt}; check it and type it again")
-            return
-        record.value, record.value_text = number, ""
-    elif corrected and _text_valued(record):
-        record.value, record.value_text = None, corrected
-    else:
-        record.flag("CORRECTION_INVALID", f"decision correct with corrected_value “{corrected}”, "
-                                          f"which is not a number in {record.unit or 'the catalogue unit'}")
+        return f"“{corrected}” is implausible: {doubt}; check it and type it again" if doubt else ""
+    if corrected and _text_valued(record):
+        return ""
+    return f"“{corrected}” is not a number in {record.unit or 'the catalogue unit'}"
+
+
+def _correct(record: Record, corrected: str, decimal_comma: bool = False) -> None:
+    problem = correction_problem(record, corrected, decimal_comma)
+    if problem:
+        record.flag("CORRECTION_INVALID", f"decision correct with corrected_value {problem}")
         return
+    number = parse_corrected(corrected, decimal_comma)
+    if number is not None:
+        record.value, record.value_text = number, ""
+    else:
+        record.value, record.value_text = None, corrected
     record.reviewed, record.decision = True, "correct"
     compliance.recompute(record)
 
@@ -214,6 +220,8 @@ def _context(record: Record) -> dict:
     out = {c: "" if row.get(c) is None else str(row.get(c)) for c in CONTEXT_COLUMNS if c in row}
     if record.value is not None:
         out["value"] = f"{record.value:g}"
+    if record.suggested_value is not None:
+        out["suggested_value"] = f"{record.suggested_value:.12g}"
     out["in_this_run"] = "yes"
     return out
 
@@ -361,13 +369,32 @@ def write_corrections_from_store(records: list[Record], store, out_dir: str | Pa
 def decide(out_dir: str | Path, record_key: str, decision: str, corrected_value: str = "", note: str = "",
            origin: str = "app") -> Decision:
     """One decision into the store and into corrections.csv at once (for the review app)."""
+    return decide_many(out_dir, [(record_key, decision, corrected_value, note)], origin)[0][0]
+
+
+def decide_many(out_dir: str | Path, decisions: list[tuple[str, str, str, str]],
+                origin: str = "app") -> tuple[list[Decision], bool]:
+    """(record_key, decision, corrected_value, note) each into the store, then corrections.csv once
+    (a bulk action of the review app); False beside them when another program held corrections.csv
+    (the store has them; the file follows on the next `ecopark apply`)."""
     from ecopark.store import Store
 
     with Store.open(out_dir) as store:
         import_corrections(store, out_dir)     # whatever a person typed meanwhile comes first
-        made = store.decide(record_key, decision, corrected_value, note, origin=origin)
+        made = [store.decide(key, decision, corrected, note, origin=origin)
+                for key, decision, corrected, note in decisions]
+        before = _stamp(corrections_path(out_dir))
         write_corrections_from_store(store.records(), store, out_dir)
-    return made
+    return made, _stamp(corrections_path(out_dir)) != before
+
+
+def _stamp(path: Path) -> tuple | None:
+    """Changes whenever the file is replaced (atomic_write renames a new file over it)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def write_review_files(records: list[Record], out_dir: str | Path, input_dir: str | Path | None = None) -> None:

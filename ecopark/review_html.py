@@ -3,8 +3,8 @@
 No script, no stylesheet from the network: the page must open from a USB
 stick on an office PC. For each value it shows the flags and their reasons,
 the row as extracted (label, unit, requirement, value, location), the
-suggestion, and — for scanned pages — the crop of the cell image when the OCR
-reader attached one to the record (`crop`: an image path; see CROP_ATTRIBUTES).
+suggestion, and — for PDF and scanned pages — the image of the row under its
+column header (`Record.crop`, set by `ecopark.crops`).
 """
 from __future__ import annotations
 
@@ -17,9 +17,6 @@ from ecopark.schemas import flags as flagcodes
 from ecopark.schemas.records import Record
 
 FILE_NAME = "review.html"
-
-# Attributes an extractor may set on a Record to point at an image of the cell.
-CROP_ATTRIBUTES = ("crop", "crop_path")
 
 _STYLE = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:2em;max-width:70em;color:#222}
@@ -41,13 +38,11 @@ def _e(text) -> str:
 
 
 def _crop(record: Record, out_dir: Path) -> str:
-    for name in CROP_ATTRIBUTES:
-        path = getattr(record, name, "") or ""
-        if path:
-            p = Path(path)
-            src = os.path.relpath(p, out_dir) if p.is_absolute() else p.as_posix()
-            return f'<img class="crop" src="{_e(Path(src).as_posix())}" alt="the row in the source file">'
-    return ""
+    if not record.crop:
+        return ""
+    p = Path(record.crop)
+    src = os.path.relpath(p, out_dir) if p.is_absolute() else p.as_posix()
+    return f'<img class="crop" src="{_e(Path(src).as_posix())}" alt="the row in the source file">'
 
 
 def _flags(record: Record) -> str:

@@ -52,7 +52,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Iterable
 
-from ecopark.schemas.records import Record
+from ecopark.schemas.grid import Location
+from ecopark.schemas.records import LOCATION_FIELDS, Record
 
 FILE_NAME = "ecopark.db"
 SCHEMA_VERSION = 1
@@ -119,12 +120,16 @@ class DatasetEntry:
 def record_to_json(record: Record) -> str:
     data = {name: getattr(record, name) for name in _RECORD_FIELDS}
     data["flags"] = sorted(record.flags)
+    for name in LOCATION_FIELDS:   # the structured provenance, kept to the end (crops, review app)
+        data[name] = data[name].as_dict() if data[name] is not None else None
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def record_from_json(text: str) -> Record:
     data = json.loads(text)
     data["flags"] = set(data.get("flags") or ())
+    for name in LOCATION_FIELDS:
+        data[name] = Location.from_dict(data.get(name))
     return Record(**{k: v for k, v in data.items() if k in _RECORD_FIELDS})
 
 

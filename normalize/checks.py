@@ -5,7 +5,8 @@ of the wrong total, a rate over the wrong span, a sign lost. The pass
 recomputes every indicator the standard derives (see `normalize.formulas`),
 flags INCONSISTENT where the printed value is outside what rounding allows,
 and for values that are not numbers (MALFORMED, MASKED) ranks the candidate
-readings by the same formulas and writes the best into `suggestion`.
+readings by the same formulas and writes the best into `suggestion` (prose) and
+`suggested_value` (its first reading as a number, so a reviewer can take it in one step).
 """
 from __future__ import annotations
 
@@ -122,6 +123,7 @@ def _suggest_slip(record: Record, formula: Formula, expected: Expected, reading:
     fitting = [q for m, q in fitting if m <= 1.0]
     if 0 < len(fitting) <= MAX_SLIP_SUGGESTIONS and not record.suggestion:
         shown = ", ".join(_shown(q) for q in fitting)
+        record.suggested_value = float(_shown(fitting[0]))
         record.suggestion = (f"{shown} (one character away from the printed {record.value_raw.strip()}; "
                              f"fits {formula.indicator} = {reading.text}{_with_span(formula, n)}"
                              f"{_span_note(formula, base)})")
@@ -136,6 +138,7 @@ def _suggest_slip_any_span(record: Record, formula: Formula, inputs) -> None:
             fitting.append((q, ns))
     if 0 < len(fitting) <= MAX_SLIP_SUGGESTIONS and not record.suggestion:
         shown = "; ".join(f"{_shown(q)} (fits with n={_span_list(ns)})" for q, ns in fitting)
+        record.suggested_value = float(_shown(fitting[0][0]))
         record.suggestion = (f"{shown}: one character away from the printed {record.value_raw.strip()}, "
                              f"{formula.indicator} = {formula.readings[0].text}")
 
@@ -176,6 +179,7 @@ def _suggest_for_indicator(record: Record, formula: Formula, inputs, n, base) ->
     best_shown = format_like(expected.value, _decimals_of_step(fitting[0][1]) if fitting else 2)
     if fitting:
         first = _shown(fitting[0][1])
+        record.suggested_value = float(first)
         others = [_shown(q) for _, q in fitting[1:]]
         text = f"{first} (fits {where} = {best_shown}{_span_note(formula, base)})"
         if others:
@@ -203,6 +207,7 @@ def _suggest_for_component(record: Record, pool: YearPool, inputs, n) -> None:
         fitting = sorted((t for t in scored if t[0] <= 1.0), key=lambda t: t[0])
         if fitting:
             shown = [_shown(q) for _, q in fitting]
+            record.suggested_value = float(shown[0])
             record.suggestion = (f"{shown[0]} (makes {formula.indicator} = {formula.readings[0].text} "
                                  f"fit the printed {formula.indicator})" +
                                  (f"; also fits: {', '.join(shown[1:4])}" if len(shown) > 1 else ""))

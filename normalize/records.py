@@ -80,7 +80,9 @@ def _record(table: LocatedTable, raw: RawRow, m: matcher.Match, column: ValueCol
         column_label=column.label if column else "是否达标",
     )
     loc: Location = cell.loc if cell is not None else (raw.compliant_loc or raw.loc)
-    rec.location = loc.describe()
+    rec.loc, rec.location = loc, loc.describe()
+    header = table.header.cell(column.index if column else table.roles.get("compliant"))
+    rec.header_loc = header.loc if header is not None else None
     _set_year(rec, column, year, inferred)
     _set_indicator(rec, m, label)
     if column is not None:

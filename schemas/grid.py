@@ -20,6 +20,7 @@ Rules a reader must follow so that no format quirk leaks past `extract/`:
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 
@@ -55,6 +56,27 @@ class Location:
         if self.confidence is not None:
             parts.append(f"ocr {self.confidence:.2f}")
         return ", ".join(parts)
+
+    def as_dict(self) -> dict:
+        """The set fields (bbox as a list, to 0.01 pt): how a store or a CSV keeps the structure."""
+        return {k: [round(x, 2) for x in v] if k == "bbox" else v for k, v in vars(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, fields: dict | None) -> "Location | None":
+        """The inverse of as_dict; None for None or {}."""
+        if not fields:
+            return None
+        fields = dict(fields)
+        if fields.get("bbox") is not None:
+            fields["bbox"] = tuple(float(x) for x in fields["bbox"])
+        return cls(**fields)
+
+    def as_json(self) -> str:
+        return json.dumps(self.as_dict(), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Location | None":
+        return cls.from_dict(json.loads(text)) if text else None
 
 
 def sheet_address(sheet: str, row: int | None, column: int | None) -> str:

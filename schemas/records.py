@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ecopark.schemas import flags as flagcodes
+from ecopark.schemas.grid import Location
 
 CONTRACT_COLUMNS = [
     "source_file", "table_kind", "park_name", "data_year", "indicator_id", "name_raw",
@@ -18,8 +19,9 @@ CONTRACT_COLUMNS = [
 EXTRA_COLUMNS = [
     "record_key", "indicator_name", "column_label", "label_year", "match_score",
     "category_raw", "number_raw", "unit_raw", "requirement_raw", "assessed_raw",
-    "compliant_raw", "masked_digits", "compliant_computed", "suggestion", "reasons",
+    "compliant_raw", "masked_digits", "compliant_computed", "suggestion", "suggested_value", "reasons",
     "reviewed", "decision", "table_index", "row_index", "format",
+    "location_json", "header_location_json",
 ]
 
 COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
@@ -56,12 +58,18 @@ class Record:
     masked_digits: int | None = None
     compliant_computed: str = ""   # yes / no / "" from the requirement and the value
     suggestion: str = ""           # a ranked repair suggestion for a malformed/masked value
+    suggested_value: float | None = None  # the suggestion's first reading as a number, in `unit`
     reasons: list[str] = field(default_factory=list)  # one sentence per flag that needs explaining
     reviewed: bool = False
     decision: str = ""             # accept / correct / reject, from the corrections file
     table_index: int = 0
     row_index: int = 0
     format: str = ""
+    # where the value cell and its column's header cell sit, structured (`location` is the text of `loc`):
+    # crops and the review app read page and bbox from these, never from the text
+    loc: Location | None = None
+    header_loc: Location | None = None
+    crop: str = ""                 # an image of the row under OUT_DIR (ecopark.crops), for review; no column
 
     def flag(self, code: str, reason: str = "") -> None:
         if code not in flagcodes.FLAGS:
@@ -88,6 +96,14 @@ class Record:
                 row[name] = "true" if self.reviewed else "false"
             elif name == "reasons":
                 row[name] = " | ".join(self.reasons)
+            elif name in _LOCATION_COLUMNS:
+                loc = getattr(self, _LOCATION_COLUMNS[name])
+                row[name] = loc.as_json() if loc is not None else ""
             else:
                 row[name] = getattr(self, name)
         return row
+
+
+_LOCATION_COLUMNS = {"location_json": "loc", "header_location_json": "header_loc"}
+LOCATION_FIELDS = tuple(_LOCATION_COLUMNS.values())   # Record fields that hold a Location
+

@@ -14,6 +14,7 @@ import regex
 from ecopark import review, review_html
 from ecopark.crops import page_and_bbox
 from ecopark.cli import main
+from ecopark.schemas.grid import Location
 from seed_tables import make
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "text"
@@ -182,5 +183,6 @@ def test_review_page_shows_the_pdf_row_behind_a_value(tmp_path):
 
 
 def test_location_parsing_for_crops():
-    assert page_and_bbox("page 2, row 3, bbox 488,133,544,149") == (2, (488.0, 133.0, 544.0, 149.0))
-    assert page_and_bbox("line 274") is None
+    assert page_and_bbox(Location(page=2, row=3, bbox=(488, 133, 544, 149))) == (2, (488, 133, 544, 149))
+    assert page_and_bbox(Location(line=274)) is None
+    assert page_and_bbox(None) is None
