@@ -73,6 +73,12 @@ def cmd_flags(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    from .app.run import serve
+
+    return serve(Path(args.out_dir), port=args.port, open_browser=not args.no_browser)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ecopark", description=(
         "Extract the HJ 274-2015 indicator tables of eco-industrial park evaluation reports "
@@ -113,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     a.set_defaults(func=cmd_apply)
     f = sub.add_parser("flags", help="list the flag codes, what they mean and which send a record to review")
     f.set_defaults(func=cmd_flags)
+    r = sub.add_parser("review", help="review the values in OUT_DIR in the browser (a local app on 127.0.0.1)")
+    r.add_argument("out_dir", metavar="OUT_DIR", help="an output directory written by ingest")
+    r.add_argument("--port", type=int, default=None, metavar="N", help="port on 127.0.0.1 (default: 8750 or the next free)")
+    r.add_argument("--no-browser", action="store_true", help="print the link instead of opening a browser")
+    r.set_defaults(func=cmd_review)
     args = parser.parse_args(argv)
     return args.func(args)
 
