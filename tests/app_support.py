@@ -7,10 +7,13 @@ every kind of item the app shows is there.
 from __future__ import annotations
 
 import csv
+import hashlib
 import shutil
 from pathlib import Path
 
 from ecopark.cli import main
+from ecopark.ingest import content_key
+from ecopark.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 INPUTS = [ROOT / "fixtures" / "text" / "001_98bb576f2842cd57.txt",
@@ -24,15 +27,23 @@ TXT_003 = "003_b52cdd33f1ff9352.txt"
 TXT_004 = "004_ab0b14322d25fbd5.txt"
 PDF_001 = "001_changchun_2022.pdf"
 DOCX_004 = "004_zhangjiagang_masked.docx"
-I10_TXT = f"{TXT_001}|assessment|I10|数值|0"     # printed -0.4.85 (MALFORMED)
-I25_TXT = f"{TXT_001}|assessment|I25|数值|0"     # printed -9.97 (INCONSISTENT)
-I10_PDF = f"{PDF_001}|assessment|I10|数值|0"
-I25_PDF = f"{PDF_001}|assessment|I25|数值|0"
-I01_003 = f"{TXT_003}|assessment|I01|数值|0"     # printed 39.31 (INCONSISTENT)
+
+
+def key(name: str, rest: str) -> str:
+    """A record_key as the store makes it: the file's content hash, then table, indicator, column, occurrence."""
+    path = next(p for p in INPUTS if p.name == name)
+    return content_key(hashlib.sha256(path.read_bytes()).hexdigest()) + "|" + rest
+
+
+I10_TXT = key(TXT_001, "assessment|I10|数值|0")     # printed -0.4.85 (MALFORMED)
+I25_TXT = key(TXT_001, "assessment|I25|数值|0")     # printed -9.97 (INCONSISTENT)
+I10_PDF = key(PDF_001, "assessment|I10|数值|0")
+I25_PDF = key(PDF_001, "assessment|I25|数值|0")
+I01_003 = key(TXT_003, "assessment|I01|数值|0")     # printed 39.31 (INCONSISTENT)
 
 
 def ingest(src: Path, out: Path) -> None:
-    assert main(["ingest", str(src), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    assert main(["ingest", str(src), "--out", str(out), "--quiet", "--jobs", "0"]) == 0
 
 
 def make_out_dir(base: Path) -> tuple[Path, Path]:
@@ -64,3 +75,9 @@ def review_keys(out: Path) -> list[str]:
 def records(out: Path) -> dict[str, dict]:
     with open(out / "records.csv", encoding="utf-8", newline="") as f:
         return {row["record_key"]: row for row in csv.DictReader(f)}
+
+
+def stored(out: Path) -> dict[str, tuple[str, str]]:
+    """The latest decision per record_key in the store: (decision, corrected_value)."""
+    with Store.open(out) as store:
+        return {k: (d.decision, d.corrected_value) for k, d in store.decisions().items()}

@@ -20,12 +20,13 @@ from PIL import Image
 from starlette.testclient import TestClient
 
 from app_support import (DOCX_004, I01_003, I10_PDF, I10_TXT, I25_TXT, PDF_001, TXT_001, TXT_004, copy_out_dir,
-                         corrections, ingest, make_out_dir, records, review_keys)
+                         corrections, ingest, make_out_dir, records, review_keys, stored)
 from ecopark import crops
 from ecopark.app import context
 from ecopark.app.queue import DecisionError, Filter, ReviewQueue, priority
 from ecopark.app.server import TOKEN_HEADER, create_app
 from ecopark.cli import main
+from ecopark.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,7 @@ def test_writes_are_json_posts_with_the_token_header(client, out):
     assert _decide(client, {"key": I10_TXT, "action": "accept"}, token="wrong").status_code == 403
     form = client.post("/api/decide", data={"key": I10_TXT, "action": "accept"}, headers={TOKEN_HEADER: TOKEN})
     assert form.status_code == 415
-    assert (out[1] / "corrections.csv").read_bytes() == before
+    assert (out[1] / "corrections.csv").read_bytes() == before and stored(out[1]) == {}
     assert client.queue.by_key[I10_TXT].needs_review
 
 
@@ -110,7 +111,7 @@ def test_an_unknown_record_or_an_unusable_value_changes_nothing(client, out):
     bad_json = client.post("/api/decide", content=b"{not json", headers={TOKEN_HEADER: TOKEN,
                                                                         "Content-Type": "application/json"})
     assert bad_json.status_code == 400
-    assert (out[1] / "corrections.csv").read_bytes() == before
+    assert (out[1] / "corrections.csv").read_bytes() == before and stored(out[1]) == {}
     assert client.queue.by_key[I10_TXT].needs_review and client.queue.by_key[I10_TXT].value is None
 
 
@@ -119,9 +120,12 @@ def test_a_decision_is_in_corrections_csv_at_once(client, out):
     assert response.status_code == 200 and response.json()["items"][0]["status"] == "correct"
     row = corrections(out[1])[I10_TXT]
     assert (row["decision"], row["corrected_value"]) == ("correct", "-4.85")
+    assert stored(out[1])[I10_TXT] == ("correct", "-4.85")
     assert client.queue.by_key[I10_TXT].value == -4.85 and not client.queue.by_key[I10_TXT].needs_review
     assert client.post("/api/undo", json={}, headers={TOKEN_HEADER: TOKEN}).status_code == 200
-    assert corrections(out[1])[I10_TXT]["decision"] == ""
+    assert corrections(out[1])[I10_TXT]["decision"] == "" and stored(out[1])[I10_TXT] == ("", "")
+    with Store.open(out[1]) as store:                     # undo is a new decision: nothing is lost
+        assert [(d.decision, d.origin) for d in store.history(I10_TXT)] == [("correct", "app"), ("", "app")]
     assert client.queue.by_key[I10_TXT].needs_review and client.queue.by_key[I10_TXT].value is None
 
 
@@ -160,8 +164,11 @@ def test_bulk_rejects_every_masked_value_of_one_file(out):
     assert (done, skipped) == (len(keys), 0)
     rows = corrections(out[1])
     assert {k for k, row in rows.items() if row["decision"] == "reject"} == keys
+    assert {k for k, (d, _) in stored(out[1]).items() if d == "reject"} == keys
     assert all(queue.by_key[k].value is None and queue.by_key[k].reviewed for k in keys)
     assert queue.undo() and not any(row["decision"] for row in corrections(out[1]).values())
+    assert not any(d for d, _ in stored(out[1]).values())
+    assert all(queue.by_key[k].needs_review for k in keys)
     with pytest.raises(DecisionError, match="in bulk"):
         queue.bulk(filt, "correct")
 
@@ -223,7 +230,7 @@ def test_suggested_value_beside_the_suggestion_in_every_file(out):
     assert header.index("suggested_value") == header.index("suggestion") + 1
 
 
-def test_a_decision_typed_in_excel_shows_in_the_app_after_the_next_ingest(out):
+def test_a_decision_typed_in_excel_shows_in_the_app_after_apply(out):
     src, out_dir = out
     queue = ReviewQueue(out_dir)
     path = out_dir / "corrections.csv"
@@ -232,9 +239,8 @@ def test_a_decision_typed_in_excel_shows_in_the_app_after_the_next_ingest(out):
     i = next(n for n, line in enumerate(lines) if line.startswith(I01_003 + ","))
     lines[i] = lines[i].replace(I01_003 + ",,", I01_003 + ",accept,", 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
-    assert queue.by_key[I01_003].needs_review            # not before the run
-    time.sleep(0.01)
-    ingest(src, out_dir)
+    assert queue.by_key[I01_003].needs_review            # not before `ecopark apply` or the next ingest
+    assert main(["apply", str(out_dir)]) == 0
     assert queue.refresh()
     assert queue.by_key[I01_003].decision == "accept" and not queue.by_key[I01_003].needs_review
 

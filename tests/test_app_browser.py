@@ -12,8 +12,8 @@ import urllib.parse
 
 import pytest
 
-from app_support import (I01_003, I10_TXT, I25_PDF, I25_TXT, TXT_004, copy_out_dir, corrections, make_out_dir,
-                         review_keys)
+from app_support import (I01_003, I10_TXT, I25_PDF, I25_TXT, TXT_004, copy_out_dir, corrections, key, make_out_dir,
+                         review_keys, stored)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -95,12 +95,13 @@ def test_a_reviewer_walks_the_queue_by_keyboard(page, app):
     _state(page, I10_TXT, "correct")
     row = corrections(out)[I10_TXT]
     assert (row["decision"], row["corrected_value"]) == ("correct", "-4.85")
+    assert stored(out)[I10_TXT] == ("correct", "-4.85")
     assert queue.by_key[I10_TXT].value == -4.85 and not queue.by_key[I10_TXT].needs_review
 
     _open(page, I25_TXT)                              # a: accept
     page.keyboard.press("a")
     _state(page, I25_TXT, "accept")
-    assert corrections(out)[I25_TXT]["decision"] == "accept"
+    assert corrections(out)[I25_TXT]["decision"] == "accept" and stored(out)[I25_TXT] == ("accept", "")
     assert queue.by_key[I25_TXT].value == -9.97 and queue.by_key[I25_TXT].decision == "accept"
 
     _open(page, I01_003)                              # c, a typed value, Enter: correct
@@ -110,22 +111,24 @@ def test_a_reviewer_walks_the_queue_by_keyboard(page, app):
     page.wait_for_selector("#message.error")
     assert "not a number" in page.locator("#message").inner_text()
     assert corrections(out)[I01_003]["decision"] == "" and queue.by_key[I01_003].needs_review
+    assert I01_003 not in stored(out)
     page.fill("#item input[name=value]", "39.13")
     page.keyboard.press("Enter")
     _state(page, I01_003, "correct")
     row = corrections(out)[I01_003]
     assert (row["decision"], row["corrected_value"]) == ("correct", "39.13")
+    assert stored(out)[I01_003] == ("correct", "39.13")
     assert queue.by_key[I01_003].value == 39.13
 
     _open(page, I25_PDF)                              # r: reject
     page.keyboard.press("r")
     _state(page, I25_PDF, "reject")
-    assert corrections(out)[I25_PDF]["decision"] == "reject"
+    assert corrections(out)[I25_PDF]["decision"] == "reject" and stored(out)[I25_PDF] == ("reject", "")
     assert queue.by_key[I25_PDF].value is None and queue.by_key[I25_PDF].decision == "reject"
 
     page.keyboard.press("u")                          # u: undo the reject
     _state(page, I25_PDF, "left")
-    assert corrections(out)[I25_PDF]["decision"] == ""
+    assert corrections(out)[I25_PDF]["decision"] == "" and stored(out)[I25_PDF] == ("", "")
     assert queue.by_key[I25_PDF].needs_review and queue.by_key[I25_PDF].value == -9.97
     assert corrections(out)[I01_003]["decision"] == "correct"     # the earlier decisions stay
     assert page.locator("[data-count=reviewed]").inner_text() == "3"
@@ -138,18 +141,20 @@ def test_bulk_reject_of_one_files_masked_values(page, app):
     page.goto(server.url + "&" + urllib.parse.urlencode({"flag": "MASKED", "file": TXT_004}))
     page.wait_for_selector("#queue li.current")
     keys = page.eval_on_selector_all("#queue li[data-key]", "els => els.map(e => e.dataset.key)")
-    assert len(keys) > 20 and all(k.startswith(TXT_004) for k in keys)
+    assert len(keys) > 20 and all(k.startswith(key(TXT_004, "")) for k in keys)
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#bulk button[data-bulk=reject]")
     page.wait_for_selector("#message.ok")
     assert f"{len(keys)} values decided" in page.locator("#message").inner_text()
     rows = corrections(out)
     assert {k for k, row in rows.items() if row["decision"] == "reject"} == set(keys)
+    assert {k for k, (d, _) in stored(out).items() if d == "reject"} == set(keys)
     assert all(not queue.by_key[k].needs_review and queue.by_key[k].value is None for k in keys)
     assert page.locator("#queue li.left").count() == 0
     page.keyboard.press("u")                          # the whole bulk action is one undo
     page.wait_for_selector("#message.ok >> text=undone")
     assert not any(row["decision"] for row in corrections(out).values())
+    assert not any(d for d, _ in stored(out).values())
     assert all(queue.by_key[k].needs_review for k in keys)
     assert not page.errors
 

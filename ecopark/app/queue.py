@@ -1,14 +1,17 @@
 """The review queue over one OUT_DIR: which records, in which order, and the decisions made on them.
 
-A decision made here is written at once to corrections.csv (merged, as a run
-merges it), so the Excel path keeps working both ways: a decision typed in
-Excel shows here after the next ingest, one made here is in the file. The
-records come from `RecordsSource`, the one place that knows where they are
-kept; when the records on disk change (another ingest), the queue reloads.
+The records and decisions live in the store of OUT_DIR (`ecopark.store`): the
+records as extracted, and every decision ever made. A decision made here goes
+at once into the store and into corrections.csv (`review.decide_many`), so the
+Excel path keeps working both ways: a decision typed in Excel shows here after
+the next ingest or `ecopark apply`, and one made here is in the file. What the
+queue shows of a record is always its extracted state with its latest
+decision applied, so an undo (a new decision restoring the one before) is exact.
 """
 from __future__ import annotations
 
 import copy
+import os
 import threading
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -16,39 +19,48 @@ from pathlib import Path
 from ecopark import review
 from ecopark.schemas import catalogue
 from ecopark.schemas.records import Record
+from ecopark.store import Decision, Store
 
 ACTIONS = ("accept", "suggestion", "correct", "reject")
 STATUSES = ("all", "left", "reviewed")
+BLANK = ("", "", "")   # decision, corrected_value, note: a decision taken back
 
 
 class DecisionError(ValueError):
     """A decision that cannot be taken; the message is shown to the reviewer and nothing changed."""
 
 
-class RecordsSource:
-    """Records of the last run, read from OUT_DIR/records.parquet (written by every ingest)."""
+class StoreSource:
+    """The store of OUT_DIR, opened for each read or write (short transactions, any thread)."""
 
     def __init__(self, out_dir: Path):
         self.out_dir = Path(out_dir)
-        self.path = self.out_dir / "records.parquet"
-
-    def stamp(self) -> float:
-        try:
-            return self.path.stat().st_mtime_ns
-        except OSError:
-            return 0
-
-    def load(self) -> list[Record]:
-        import pandas as pd
-
-        if not self.path.exists():
-            raise FileNotFoundError(f"{self.out_dir} holds no records.parquet: run `ecopark ingest INPUT_DIR "
+        if not Store.exists(self.out_dir):
+            raise FileNotFoundError(f"{self.out_dir} holds no ecopark store: run `ecopark ingest INPUT_DIR "
                                     f"--out {self.out_dir}` first")
-        frame = pd.read_parquet(self.path)
-        return [Record.from_row(row) for row in frame.to_dict("records")]
 
-    def write(self, records: list[Record], decisions: dict[str, dict]) -> None:
-        review.record_decisions(records, self.out_dir, decisions)
+    def stamp(self) -> tuple:
+        """Changes whenever a run or `ecopark apply` rebuilt the outputs (records.csv is put in place
+        anew each time; the store's own mark has a one-second grain)."""
+        with Store.open(self.out_dir) as store:
+            mark = store.meta("outputs") or ""
+        try:
+            st = (self.out_dir / "records.csv").stat()
+            return mark, st.st_ino, st.st_mtime_ns
+        except OSError:
+            return mark, None, None
+
+    def load(self) -> tuple[list[Record], dict[str, Decision], dict[str, Path]]:
+        """The records as extracted, the latest decision per key, and where each source file is."""
+        with Store.open(self.out_dir) as store:
+            records = store.records(decided=False)
+            root = store.meta("input_root") or ""
+            sources = {e.source_file: Path(root) / os.fsdecode(e.path) for e in store.dataset() if not e.skipped}
+            return records, store.decisions(), sources
+
+    def write(self, decisions: dict[str, tuple[str, str, str]]) -> tuple[dict[str, Decision], bool]:
+        made, written = review.decide_many(self.out_dir, [(k,) + v for k, v in decisions.items()], origin="app")
+        return {d.record_key: d for d in made}, written
 
 
 @dataclass(frozen=True)
@@ -102,30 +114,35 @@ def priority(r: Record) -> int:
 @dataclass
 class _Undo:
     key: str
-    record: Record       # the record as it was before
-    decision: dict       # its decision columns in corrections.csv before
+    before: tuple[str, str, str]    # the decision, corrected value and note it had ("" when none)
+
+
+LOCKED = ("saved in the store; corrections.csv is open in another program (Excel?) and will show it "
+          "after you close it and run `ecopark apply`")
 
 
 class ReviewQueue:
-    def __init__(self, out_dir: str | Path, source: RecordsSource | None = None):
+    def __init__(self, out_dir: str | Path, source: StoreSource | None = None):
         self.out_dir = Path(out_dir)
-        self.source = source or RecordsSource(self.out_dir)
+        self.source = source or StoreSource(self.out_dir)
         self.lock = threading.RLock()
+        self.warning = ""
         self._load()
 
     # ------------------------------------------------------------ loading
 
     def _load(self) -> None:
         self.stamp = self.source.stamp()
-        self.records = self.source.load()
+        extracted, self.decided, self.sources = self.source.load()
+        self.extracted = {r.record_key: r for r in extracted if r.record_key}
+        self.records = [copy.deepcopy(r) for r in extracted]
+        review.apply_decisions(self.records, self.decided)
         self.by_key = {r.record_key: r for r in self.records if r.record_key}
         self.order = {r.record_key: i for i, r in enumerate(self.records)}
-        self.decided = {row["record_key"]: {c: row[c] for c in review.DECISION_COLUMNS[1:]}
-                        for row in review.read_corrections(review.corrections_path(self.out_dir))}
         self.history: list[list[_Undo]] = []
 
     def refresh(self) -> bool:
-        """Reload when another run rewrote the records; True when it did."""
+        """Reload when another run (or `ecopark apply`) rebuilt the outputs; True when it did."""
         with self.lock:
             if self.source.stamp() != self.stamp:
                 self._load()
@@ -144,7 +161,7 @@ class ReviewQueue:
         left = sum(r.needs_review for r in items)
         return {"left": left, "reviewed": len(items) - left, "total": len(items)}
 
-    def options(self) -> dict[str, list[str]]:
+    def options(self) -> dict[str, list]:
         """The values each filter can take, from the records in review."""
         items = self.items()
         cat = catalogue.load()
@@ -165,8 +182,8 @@ class ReviewQueue:
 
     # ------------------------------------------------------------ deciding
 
-    def _decision(self, record: Record, action: str, value: str, note: str) -> dict:
-        """The corrections.csv columns for an action, or DecisionError."""
+    def _decision(self, record: Record, action: str, value: str, note: str) -> tuple[str, str, str]:
+        """(decision, corrected_value, note) for an action, or DecisionError."""
         if action not in ACTIONS:
             raise DecisionError(f"“{action}” is not an action; use one of {', '.join(ACTIONS)}")
         if action == "suggestion":
@@ -178,37 +195,37 @@ class ReviewQueue:
             value = (value or "").strip()
             if not value:
                 raise DecisionError("type the corrected value first")
-            problem = review.correction_problem(record, value)
+            problem = review.correction_problem(self.extracted[record.record_key], value)
             if problem:
                 raise DecisionError(f"not changed: {problem}")
         else:
             value = ""
-        return {"decision": action, "corrected_value": value, "note": note or ""}
+        return action, value, note or ""
 
-    def _apply(self, decisions: dict[str, dict]) -> list[Record]:
-        """Take the decisions in memory and in corrections.csv; all or nothing."""
-        undo = []
-        for key, decided in decisions.items():
-            record = self.by_key[key]
-            undo.append(_Undo(key, copy.deepcopy(record), dict(self.decided.get(key, {}))))
-            review.apply_decision(record, decided["decision"], decided["corrected_value"], decided["note"])
-        try:
-            self.source.write(self.records, decisions)
-        except PermissionError:
-            self._restore(undo)
-            raise DecisionError("corrections.csv is open in another program (Excel?) and cannot be written: "
-                                "close it and try again; nothing was changed") from None
-        for key, decided in decisions.items():
-            self.decided[key] = decided
+    def _show(self, key: str) -> None:
+        """The record as extracted with its latest decision, in place (the queue's objects stay)."""
+        fresh = copy.deepcopy(self.extracted[key])
+        review.apply_decisions([fresh], {key: self.decided[key]} if key in self.decided else {})
+        record = self.by_key[key]
+        for f in fields(Record):
+            setattr(record, f.name, getattr(fresh, f.name))
+
+    def _write(self, decisions: dict[str, tuple[str, str, str]]) -> None:
+        made, written = self.source.write(decisions)
+        self.decided.update(made)
+        for key in decisions:
+            self._show(key)
+        self.warning = "" if written else LOCKED
+
+    def _typed(self, key: str) -> tuple[str, str, str]:
+        d = self.decided.get(key)
+        return (d.decision, d.corrected_value, d.note) if d else BLANK
+
+    def _apply(self, decisions: dict[str, tuple[str, str, str]]) -> list[Record]:
+        undo = [_Undo(key, self._typed(key)) for key in decisions]
+        self._write(decisions)
         self.history.append(undo)
         return [self.by_key[k] for k in decisions]
-
-    def _restore(self, undo: list[_Undo]) -> None:
-        for step in undo:
-            state = step.record
-            record = self.by_key[step.key]
-            for f in fields(Record):
-                setattr(record, f.name, copy.deepcopy(getattr(state, f.name)))
 
     def decide(self, key: str, action: str, value: str = "", note: str = "") -> Record:
         with self.lock:
@@ -230,25 +247,16 @@ class ReviewQueue:
                 except DecisionError:
                     continue
             if not decisions:
-                raise DecisionError(f"none of the {len(left)} values left here has a suggested value")
+                raise DecisionError(f"none of the {len(left)} values left here has a usable suggested value")
             self._apply(decisions)
             return len(decisions), len(left) - len(decisions)
 
     def undo(self) -> list[str]:
-        """Take back the last decision (or bulk action): the record and corrections.csv as they were."""
+        """Take back the last decision (or bulk action) made here: each record gets the decision it had
+        before, as a new decision in the store (nothing is deleted) and in corrections.csv."""
         with self.lock:
             if not self.history:
                 raise DecisionError("nothing to undo")
-            undo = self.history[-1]
-            before = {step.key: step.decision or {c: "" for c in review.DECISION_COLUMNS[1:]} for step in undo}
-            current = [copy.deepcopy(self.by_key[step.key]) for step in undo]
-            self._restore(undo)
-            try:
-                self.source.write(self.records, before)
-            except PermissionError:
-                self._restore([_Undo(r.record_key, r, {}) for r in current])
-                raise DecisionError("corrections.csv is open in another program (Excel?) and cannot be "
-                                    "written: close it and try again; nothing was changed") from None
-            self.history.pop()
-            self.decided.update(before)
+            undo = self.history.pop()
+            self._write({step.key: step.before for step in undo})
             return [step.key for step in undo]

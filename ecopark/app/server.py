@@ -114,15 +114,13 @@ def create_app(queue: ReviewQueue, token: str, port: int = 0) -> Starlette:
     env.globals.update(status=_status, value_shown=_value_shown, flag_meaning=lambda c: flagcodes.FLAGS[c].meaning,
                        flag_forces=lambda c: flagcodes.FLAGS[c].forces_review,
                        joined_flags=lambda r: flagcodes.join(r.flags).split(";") if r.flags else [])
-    sources = lambda: crops.read_sources(queue.out_dir)  # noqa: E731 (read each time: a new ingest may add files)
-
     def item_context(record) -> dict:
         return {"r": record,
                 "others": context.indicator_rows(record, queue.records),
                 "formulas": context.formula_uses(record, queue.records),
                 "table": context.surrounding_rows(record, queue.records),
                 "has_crop": crops.renderable(record),
-                "has_source": source_view.available(record, sources()),
+                "has_source": source_view.available(record, queue.sources),
                 "q": urllib.parse.quote}
 
     def index(request: Request):
@@ -155,7 +153,7 @@ def create_app(queue: ReviewQueue, token: str, port: int = 0) -> Starlette:
         record = _record(request)
         if isinstance(record, Response):
             return record
-        path = source_view.crop_image(record, queue.out_dir, sources())
+        path = source_view.crop_image(record, queue.out_dir, queue.sources)
         return FileResponse(path, media_type="image/png") if path else PlainTextResponse(
             "no image of this row: the source file is not where it was read from", 404)
 
@@ -163,7 +161,7 @@ def create_app(queue: ReviewQueue, token: str, port: int = 0) -> Starlette:
         record = _record(request)
         if isinstance(record, Response):
             return record
-        found = source_view.page_image(record, queue.out_dir, sources())
+        found = source_view.page_image(record, queue.out_dir, queue.sources)
         return FileResponse(found[0], media_type="image/png") if found else PlainTextResponse(
             "no image of this page: the source file is not where it was read from", 404)
 
@@ -171,7 +169,7 @@ def create_app(queue: ReviewQueue, token: str, port: int = 0) -> Starlette:
         record = _record(request)
         if isinstance(record, Response):
             return record
-        view = source_view.view(record, queue.out_dir, sources(), queue.records)
+        view = source_view.view(record, queue.out_dir, queue.sources, queue.records)
         return templates.TemplateResponse(request, "source.html", {"request": request, "r": record, "view": view,
                                                                    "q": urllib.parse.quote})
 
@@ -185,6 +183,8 @@ def create_app(queue: ReviewQueue, token: str, port: int = 0) -> Starlette:
         return body
 
     def _answer(message: str, records) -> JSONResponse:
+        if queue.warning:
+            message += f" · {queue.warning}"
         return JSONResponse({"ok": True, "message": message, "counts": queue.counts(),
                              "items": [_summary(r) for r in records]})
 

@@ -1,7 +1,7 @@
 """The source behind a value, as the review app shows it: the row's crop and the page it sits on.
 
-PDF and scanned pages are rendered (from the file the run read, see
-`crops.write_sources`) with the value's cell outlined; a text source is shown
+PDF and scanned pages are rendered (from the file the run read, as the store
+remembers it) with the value's cell outlined; a text source is shown
 as its lines around the value's line; DOCX and HTML as the value's whole table
 rebuilt from the records. Images are cached under OUT_DIR/crops.
 """
@@ -21,19 +21,19 @@ TEXT_AROUND = 30          # lines shown above and below a value's line
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
-def _source(record: Record, sources: dict[str, str]) -> Path | None:
+def _source(record: Record, sources: dict[str, Path]) -> Path | None:
     path = sources.get(record.source_file)
-    return Path(path) if path and Path(path).is_file() else None
+    return path if path is not None and path.is_file() else None
 
 
-def available(record: Record, sources: dict[str, str]) -> bool:
+def available(record: Record, sources: dict[str, Path]) -> bool:
     """Is there anything to show beyond the record itself (a page, the text, or its table)?"""
     if crops.renderable(record) or (record.format == "text" and record.loc and record.loc.line):
         return _source(record, sources) is not None
     return True
 
 
-def crop_image(record: Record, out_dir: Path, sources: dict[str, str]) -> Path | None:
+def crop_image(record: Record, out_dir: Path, sources: dict[str, Path]) -> Path | None:
     """The row under its column header (rendered now when the run did not)."""
     if not crops.renderable(record):
         return None
@@ -57,7 +57,7 @@ def crop_image(record: Record, out_dir: Path, sources: dict[str, str]) -> Path |
         pdf.close()
 
 
-def page_image(record: Record, out_dir: Path, sources: dict[str, str]) -> tuple[Path, tuple[float, float]] | None:
+def page_image(record: Record, out_dir: Path, sources: dict[str, Path]) -> tuple[Path, tuple[float, float]] | None:
     """The value's whole page with its cell outlined, and the page size in points."""
     if not crops.renderable(record):
         return None
@@ -95,7 +95,7 @@ def _read_text(path: Path) -> list[str]:
     return raw.decode("utf-8", errors="replace").splitlines()
 
 
-def view(record: Record, out_dir: Path, sources: dict[str, str], records: list[Record]) -> SourceView:
+def view(record: Record, out_dir: Path, sources: dict[str, Path], records: list[Record]) -> SourceView:
     missing = f"{record.source_file} is not where the run read it from, so its page cannot be shown"
     if crops.renderable(record):
         found = page_image(record, out_dir, sources)
