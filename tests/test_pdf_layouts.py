@@ -106,11 +106,13 @@ def test_row_crop_of_a_turned_page_is_upright(tmp_path):
     from PIL import Image
 
     from ecopark.crops import SCALE, render_row
+    from ecopark.schemas.records import Record
 
     path = LAYOUTS / "002_sideways.pdf"
     table = pdf_entry.read(path).tables[0]
     cell = next(r for r in table.rows if r.texts[2] == "人均工业增加值").cells[6]
-    out = render_row(pdfium.PdfDocument(str(path)), cell.loc.page, cell.loc.bbox, tmp_path / "row.png")
+    record = Record(source_file=path.name, table_kind="assessment", name_raw="", value_raw="", loc=cell.loc)
+    out = render_row(pdfium.PdfDocument(str(path)), record, tmp_path / "row.png")
     width, height = Image.open(out).size
     assert width == pytest.approx(842 * SCALE, abs=2)
     assert height < 40 * SCALE
