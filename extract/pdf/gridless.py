@@ -113,10 +113,11 @@ def lines_of(chars: list[dict]) -> list[Line]:
     return out
 
 
-def find(page, number: int, carried: Columns | None = None) -> list[Found]:
-    """The grid-less tables of a page; `carried` is the frame of a table the page before ended with."""
-    lines = lines_of(page.chars)
-    rules = sorted((e["top"], e["x0"], e["x1"]) for e in page.edges
+def find(chars: list[dict], edges: list[dict], number: int, carried: Columns | None = None) -> list[Found]:
+    """The grid-less tables among a page's chars and ruling lines (pdfplumber's dicts);
+    `carried` is the frame of a table the page before ended with."""
+    lines = lines_of(chars)
+    rules = sorted((e["top"], e["x0"], e["x1"]) for e in edges
                    if e["orientation"] == "h" and e["x1"] - e["x0"] > 100)
     found: list[Found] = []
     i = 0

@@ -21,7 +21,7 @@ import pypdfium2 as pdfium
 
 from ecopark.schemas.grid import Block, Cell, Location, Paragraph, Row, Table
 
-from ecopark.schemas.vocabulary import names_table
+from ecopark.schemas.vocabulary import header_columns, names_table
 
 from . import gridless
 from .grid import cell_lines, find_tables, text_lines
@@ -85,16 +85,19 @@ def _table_page(page: PdfiumPage, number: int, carried: "gridless.Columns | None
     """Tables and the lines around them, top to bottom; and the column frame of a grid-less
     table that runs to the page's foot, for the next page.
 
-    Ruled grids take the fast path (`find_tables`); a page without one is searched for
-    tables printed without a grid (`gridless`: 三线表, borderless, rules between groups)."""
+    Ruled grids take the fast path (`find_tables`); unless one of them is headed as an
+    indicator table, the text around them is searched for tables printed without a grid
+    (`gridless`: 三线表, borderless, rules between groups)."""
     placed: list[tuple[float, Block]] = []
     boxes = []
-    for table in _ruled_tables(page, number):
+    ruled = _ruled_tables(page, number)
+    for table in ruled:
         placed.append((table.loc.bbox[1], table))
         boxes.append(table.loc.bbox)
     frame = None
-    if not placed:
-        for found in gridless.find(page, number, carried):
+    if not any(header_columns(row.texts) for table in ruled for row in table.rows):
+        rest = page.outside(boxes) if boxes else page.chars
+        for found in gridless.find(rest, page.edges, number, carried if not ruled else None):
             placed.append((found.table.loc.bbox[1], found.table))
             boxes.append(found.covers)
             frame = found.columns if found.reaches_foot else None
