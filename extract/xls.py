@@ -88,7 +88,7 @@ def _format_code(book, xf_index: int) -> str:
 def _converted(path: Path, reason: str) -> Document:
     """A workbook xlrd refused, saved as .xlsx by LibreOffice and read as such."""
     with office.converted(path, "xlsx", "spreadsheet", f"{MISSING} (xlrd: {reason})", suffix=".xls") as result:
-        doc = xlsx.read(result)
+        doc = xlsx.read(result, resaved=True)
     doc.source, doc.format = str(path), "xls"
     doc.notes.append(f"converted by LibreOffice: xlrd could not read it ({reason})")
     return doc

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ecopark.schemas.grid import Document, ReadError
 
-from . import containers, numfmt, ooxml
+from . import containers, numfmt, office, ooxml
 from .sheet import Sheet, TableNumbers, blocks
 
 FORMAT = "xlsx"  # extract.base.Reader: the format sniff names these files
@@ -34,7 +34,7 @@ ZH_BUILTIN_FORMATS = {
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
-def read(path: Path) -> Document:
+def read(path: Path, resaved: bool = False) -> Document:
     import openpyxl
 
     try:
@@ -46,8 +46,10 @@ def read(path: Path) -> Document:
         raise ReadError("the Excel file is damaged: it is not a valid XLSX (ZIP) package") from None
     except KeyError as e:
         raise ReadError(f"the Excel file is damaged: a part of the XLSX package is missing ({e})") from None
-    except (ValueError, TypeError, OSError) as e:
-        raise ReadError(f"the Excel file is damaged or not a workbook openpyxl can read ({e})") from None
+    except (ValueError, TypeError, AttributeError, IndexError, OSError) as e:
+        if resaved:
+            raise ReadError(f"the Excel file is damaged or not a workbook openpyxl can read ({e})") from None
+        return _resaved(path, f"{type(e).__name__}: {e}"[:200])
     doc = Document(source=str(path), format="xlsx", layout="sheet")
     numbers = TableNumbers()
     date1904 = bool(getattr(values, "epoch", None) == dt.datetime(1904, 1, 1))
@@ -56,6 +58,18 @@ def read(path: Path) -> Document:
             doc.notes.append(f"sheet '{ws.title}' is hidden in the workbook; it was read all the same")
         doc.blocks.extend(blocks(_sheet(ws, formulas.get(ws.title, {}), date1904), numbers))
         doc.count("sheets")
+    return doc
+
+
+def _resaved(path: Path, reason: str) -> Document:
+    """A package openpyxl refuses (programs other than Excel write parts it does not expect),
+    saved again by LibreOffice where it is installed, and read as that copy."""
+    missing = (f"an Excel workbook openpyxl cannot read ({reason}); install LibreOffice (soffice) to have it "
+               "re-saved, or open it in Excel or WPS and save it again")
+    with office.converted(path, "xlsx", "Excel workbook", missing, suffix=".xlsx") as copy:
+        doc = read(copy, resaved=True)
+    doc.source = str(path)
+    doc.notes.append(f"re-saved by LibreOffice: openpyxl could not read it as written ({reason})")
     return doc
 
 

@@ -305,3 +305,29 @@ def test_a_cut_off_file_is_a_sentence_not_a_crash(tmp_path, name, monkeypatch):
     assert result.status == "error" and result.records == []
     assert "could not read this file" not in result.error, result.error  # a foreseen case, said plainly
     assert re.search(r"damaged|install LibreOffice", result.error), result.error
+
+
+def _unexpected_styles(tmp_path):
+    """A workbook whose styles part openpyxl rejects, as some programs other than Excel write it."""
+    path = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(OFFICE / "002_changchun_auto_2018.xlsx") as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/styles.xml":
+                data = data.replace(b'<numFmt numFmtId="', b'<numFmt numFmtId="x', 1)
+            dst.writestr(item, data)
+    return path
+
+
+def test_a_workbook_openpyxl_refuses_says_what_to_do_without_libreoffice(tmp_path, monkeypatch):
+    monkeypatch.setattr(office, "soffice", lambda: None)
+    result = ingest_file(_unexpected_styles(tmp_path), tmp_path)
+    assert result.status == "error" and "openpyxl cannot read" in result.error
+    assert "install LibreOffice" in result.error
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_a_workbook_openpyxl_refuses_is_resaved_by_libreoffice(tmp_path):
+    result = ingest_file(_unexpected_styles(tmp_path), tmp_path)
+    assert result.status == "ok" and any("re-saved by LibreOffice" in n for n in result.notes)
+    assert len(result.records) == len(_expected("002"))
