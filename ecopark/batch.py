@@ -128,6 +128,9 @@ def check_paths(source: Path, out: Path) -> None:
         raise BatchError(f"{source} does not exist", EXIT_USAGE)
     if out.exists() and not out.is_dir():
         raise BatchError(f"--out {out} is a file, not a folder: give a folder for the outputs", EXIT_USAGE)
+    if out.resolve() == source.resolve():
+        raise BatchError(f"--out {out} is INPUT_DIR itself: give a folder of its own for the outputs (a subfolder "
+                         f"of INPUT_DIR is fine, it is never read as input)", EXIT_USAGE)
 
 
 def run_batch(source: Path, out: Path, options: Options, progress_stream=None) -> tuple[int, Summary]:

@@ -212,6 +212,8 @@ def test_careless_paths(tmp_path, capsys):
     not_a_dir.write_text("x")
     assert _ingest(src, not_a_dir) == 2
     assert "is a file" in capsys.readouterr().err
+    assert _ingest(src, src) == 2
+    assert "INPUT_DIR itself" in capsys.readouterr().err
     inside = src / "out"
     assert _ingest(src, inside) == 0
     assert _ingest(src, inside) == 0           # its own review.html and CSVs are not ingested
