@@ -27,6 +27,7 @@ READERS = {
     "xls": "ecopark.extract.xls",
     "ods": "ecopark.extract.ods",
     "odt": "ecopark.extract.odt",
+    "image": "ecopark.extract.image",
 }
 
 UNREADABLE = {

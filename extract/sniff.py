@@ -13,14 +13,16 @@ from pathlib import Path
 from . import containers, limits
 
 # Files we never try to read: clearly not reports.
-SKIP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".exe", ".dll", ".so",
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")  # PNG, JPEG, TIFF
+
+SKIP_SUFFIXES = {".gif", ".bmp", ".exe", ".dll", ".so",
                  ".pyc", ".db", ".sqlite", ".mp4", ".mp3", ".DS_Store",
                  # scripts and data files that sit beside reports (fixture builders, our own outputs)
                  ".py", ".sh", ".csv", ".parquet", ".json", ".yaml", ".yml", ".toml", ".tmp"}
 
 
 def sniff(path: Path) -> str:
-    """One of: pdf, docx, doc, xlsx, xls, odt, ods, html, text, empty, binary, or a key of
+    """One of: pdf, docx, doc, xlsx, xls, odt, ods, image, html, text, empty, binary, or a key of
     `containers.NOT_REPORTS` (pptx, epub, zip …)."""
     with open(path, "rb") as f:
         head = f.read(8192)
@@ -28,6 +30,8 @@ def sniff(path: Path) -> str:
         return "empty"
     if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith(IMAGE_MAGIC):
+        return "image"  # a scanned or photographed report: PNG, JPEG, TIFF
     if head.startswith(containers.OLE_MAGIC):
         return containers.ole_format(path)  # .doc/.wps, .xls/.et, .ppt/.dps … told apart by their streams
     if head.startswith(b"PK\x03\x04"):

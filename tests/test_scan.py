@@ -37,10 +37,15 @@ def flat(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def read(name: str):
-    """The Document and the lines recognised per page while reading it."""
-    before = ocr_engine.LINES_BY_PAGE.copy()
+    """The Document and the lines recognised per page while reading it (its counters)."""
     doc = scan.read(FIXTURES / "scanned" / f"{name}.pdf")
-    return doc, ocr_engine.LINES_BY_PAGE - before
+    return doc, lines_by_page(doc)
+
+
+def lines_by_page(doc) -> dict[int, int]:
+    prefix = "ocr_lines_page_"
+    found = {int(k[len(prefix):]): v for k, v in doc.counters.items() if k.startswith(prefix)}
+    return {p: found.get(p, 0) for p in range(1, max(found, default=0) + 8)}
 
 
 def value_columns(header: list[str]) -> list[int]:

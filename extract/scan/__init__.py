@@ -1,10 +1,13 @@
-"""Scanned pages: triage, grids, OCR and the known OCR slips.
+"""Scanned pages: triage, orientation, grids, OCR and the known OCR slips.
 
-Modules: `reader` (pages to grid Blocks), `engine` (the one RapidOCR engine and
-its tallies), `grid` (ruling lines, cells and text lines on page images),
-`slips` (known recognition confusions checked against the catalogue).
+Modules: `reader` (pages to grid Blocks), `source` (PDF pages or pictures as
+page images), `page` (a page made upright, flat and free of seal ink),
+`engine` (the one RapidOCR engine; its work is counted on the Document),
+`grid` (ruling lines, cells and text lines on page images), `slips` (known
+recognition confusions checked against the catalogue).
 """
-from .engine import CALLS, LINES_BY_PAGE
-from .reader import is_scanned, read, read_pages, scanned_pages
+from .reader import is_scanned, read, read_images, read_pages, read_source, scanned_pages
+from .source import ImagePages, PdfPages
 
-__all__ = ["CALLS", "LINES_BY_PAGE", "is_scanned", "read", "read_pages", "scanned_pages"]
+__all__ = ["ImagePages", "PdfPages", "is_scanned", "read", "read_images", "read_pages", "read_source",
+           "scanned_pages"]

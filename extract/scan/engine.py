@@ -1,28 +1,47 @@
-"""The one RapidOCR engine of the process, and a tally of what it was asked to do.
+"""The one RapidOCR engine of the process, and the tally of what it was asked to do.
 
-Building the engine loads three ONNX models (about a second), so it is built
-once and shared. The models are the PP-OCR Chinese ones shipped inside the
-rapidocr wheel (site-packages/rapidocr/models); `model_root_dir` points there
-explicitly so nothing is ever fetched at run time.
+Building the engine loads the ONNX models (about a second), so it is built
+once and shared. The models are the PP-OCR ones shipped inside the rapidocr
+wheel (site-packages/rapidocr/models: detector, recogniser and the 0°/180°
+line classifier); `model_root_dir` points there explicitly so nothing is ever
+fetched at run time.
 
-`CALLS` counts detector runs by purpose ("region" = the few lines above or
-below a table, "probe" = the title look at page 1) and recognised text lines
-("lines"); `LINES_BY_PAGE` counts recognised lines per page number. A narrative
-page read in full would show thirty lines or more there; tests use this to
-prove that pages around the table are only probed, and the bench reports it.
+What the engine does is counted on the Document being read, not in module
+globals (a worker process's globals vanish with it): `counting(doc)` makes
+`doc` the tally for the calls made inside it. Counter names: `ocr_calls`
+(model runs), `ocr_lines` (lines recognised), `ocr_lines_page_N` (lines
+recognised on page N: a narrative page read in full would show thirty or
+more, which tests use to prove that pages around a table are only probed),
+`ocr_detect_<purpose>` (detector runs by purpose).
 """
 from __future__ import annotations
 
 import os
-from collections import Counter
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-CALLS: Counter = Counter()
-LINES_BY_PAGE: Counter = Counter()
+_TALLY: ContextVar = ContextVar("ocr_tally", default=None)
+
+
+@contextmanager
+def counting(doc):
+    """Count the engine's work inside this block on `doc` (anything with `count(name, n)`)."""
+    token = _TALLY.set(doc)
+    try:
+        yield doc
+    finally:
+        _TALLY.reset(token)
+
+
+def tally(name: str, amount: float = 1) -> None:
+    doc = _TALLY.get()
+    if doc is not None:
+        doc.count(name, amount)
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +53,7 @@ def engine():
     return RapidOCR(params={
         "Global.log_level": "error",
         "Global.model_root_dir": str(models),
-        "Global.use_cls": False,       # table cells are upright; the classifier only costs time
+        "Global.use_cls": False,       # cells are upright once the page is; see `upside_down`
         "Rec.rec_batch_num": 16,       # cells of a page are recognised in a few large batches
         "Rec.rec_img_shape": [3, 48, 48],  # no padding of short lines to 320 px: a dash costs a dash
         # the detector only sees strips above/below a table and small renders of page 1: shrink
@@ -70,15 +89,27 @@ def recognise(lines: list[np.ndarray], page: int | None = None) -> list[tuple[st
     """Text and score of each single-line image, in the order given."""
     if not lines:
         return []
-    CALLS["lines"] += len(lines)
-    LINES_BY_PAGE[page] += len(lines)
+    tally("ocr_calls")
+    tally("ocr_lines", len(lines))
+    tally(f"ocr_lines_page_{page}", len(lines))
     out = engine().recognize_txt([_bgr(_bucketed(im)) for im in lines])
     return [(t, float(s)) for t, s in zip(out.txts, out.scores)]
 
 
+def upside_down(lines: list[np.ndarray]) -> float:
+    """Share of the given text-line images that the shipped 0°/180° classifier finds turned."""
+    if not lines:
+        return 0.0
+    tally("ocr_calls")
+    out = engine()._load_cls_model()([_bgr(im) for im in lines])
+    votes = [label == "180" and score > 0.8 for label, score in out.cls_res]
+    return sum(votes) / len(votes)
+
+
 def detect(img: np.ndarray, purpose: str) -> list[tuple[int, int, int, int]]:
     """Boxes (x0, top, x1, bottom) of the text lines the detector finds in `img`, top to bottom."""
-    CALLS[purpose] += 1
+    tally("ocr_calls")
+    tally(f"ocr_detect_{purpose}")
     res = engine()(_bgr(img), use_cls=False, use_rec=False, use_det=True)
     if getattr(res, "boxes", None) is None or not len(res.boxes):
         return []

@@ -31,25 +31,24 @@ lowered by `ocr_slips` where a known confusion is possible.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
 import numpy as np
-import pypdfium2 as pdfium
 
-from ecopark.schemas.grid import Block, Cell, Document, Location, Paragraph, ReadError, Row, Table
+from ecopark.schemas.grid import Block, Cell, Document, Location, Paragraph, Row, Table
 
 from . import grid as ocr_grid, slips as ocr_slips
-from .engine import CALLS, LINES_BY_PAGE, detect_and_read, recognise
+from .engine import counting, detect_and_read, recognise
+from .page import READ_DPI, PageImage, _turn, quarter_turned, thumbnail
+from .source import ImagePages, PdfPages
 
-TRIAGE_DPI = 72
-READ_DPI = 200
 PROBE_DPI = 80
-HEADER_WORDS = ("指标", "单位", "要求", "序号", "考核", "数值", "分类")
 HEADER_ROWS_PROBED = 6
 
-__all__ = ["CALLS", "LINES_BY_PAGE", "is_scanned", "read", "read_pages", "scanned_pages"]
+__all__ = ["is_scanned", "read", "read_images", "read_pages", "read_source", "scanned_pages"]
 
 
 def is_scanned(page) -> bool:
@@ -76,31 +75,96 @@ def read(path: Path) -> Document:
     path = Path(path)
     pages = scanned_pages(path)
     doc = Document(source=str(path), format="scanned-pdf", layout="pdf-ocr")
-    doc.blocks = read_pages(path, pages)
+    doc.blocks = read_pages(path, pages, doc)
     if not doc.tables:
         doc.notes.append("scanned PDF: no ruled indicator table found on the scanned pages")
     return doc
 
 
-def render(page, dpi: int) -> np.ndarray:
-    img = page.render(scale=dpi / 72, grayscale=True).to_numpy()
-    return img[:, :, 0] if img.ndim == 3 else img
+def read_images(source: ImagePages, doc: Document) -> list[Block]:
+    """Every picture of `source` as a scanned page (1-based page = picture number)."""
+    with counting(doc):
+        return _read(source, list(range(1, len(source) + 1)), doc)
 
 
-@dataclass
-class PageImage:
-    """A page rendered for reading: deskewed grayscale, its ink mask and the angle undone."""
-    number: int
-    gray: np.ndarray
-    binary: np.ndarray
-    angle: float
+def read_pages(path: Path, pages: list[int], doc: Document | None = None) -> list[Block]:
+    """OCR of those pages of the PDF at `path`; the work done is counted on `doc`."""
+    source = PdfPages(path)
+    try:
+        return read_source(source, pages, doc)
+    finally:
+        source.close()
 
-    @classmethod
-    def of(cls, page, number: int) -> "PageImage":
-        gray = render(page, READ_DPI)
-        angle = ocr_grid.skew_angle(ocr_grid.ink(gray))
-        gray = ocr_grid.deskew(gray, angle)
-        return cls(number, gray, ocr_grid.ink(gray), angle)
+
+def read_source(source, pages: list[int], doc: Document | None = None) -> list[Block]:
+    doc = doc if doc is not None else Document(source="", format="")
+    with counting(doc):
+        return _read(source, sorted(set(pages)), doc)
+
+
+def _triage(source, n: int, doc: Document):
+    """A cheap look at page n: its thumbnail, and whether it may hold a table (ruled, either way up)."""
+    started = time.perf_counter()
+    thumb = thumbnail(source, n)
+    doc.count("pages_screened")
+    ruled = ocr_grid.looks_ruled(thumb.gray) or ocr_grid.looks_ruled(np.ascontiguousarray(thumb.gray.T))
+    doc.count("seconds_screen", time.perf_counter() - started)
+    return thumb, ruled
+
+
+def _read(source, pages: list[int], doc: Document) -> list[Block]:
+    thumbs = {}
+    for n in pages:
+        thumb, ruled = _triage(source, n, doc)
+        if ruled:
+            thumbs[n] = thumb
+    parts: list[TablePart] = []
+    started = time.perf_counter()
+    for n in thumbs:
+        page = PageImage.of(source, n, thumbs[n])
+        doc.count("pages_ocr")
+        _note_page(page, doc)
+        for i, grid in enumerate(ocr_grid.find_grids(page.gray, page.binary)):
+            part = TablePart(page, grid, {}, ocr_grid.em_height(page.binary, grid))
+            heads = [p for p in parts if p.header_row is not None]
+            if not (heads and _copy_repeated_head(part, heads[-1])):
+                part.roles = _header_roles(part)
+            prev = parts[-1] if parts else None
+            continues = (prev is not None and i == 0 and prev.page.number == n - 1
+                         and _same_columns(prev.grid, grid))
+            if continues and not part.roles:
+                part.roles = prev.roles
+            if part.roles:
+                parts.append(part)
+    blocks: list[Block] = []
+    first = parts[0].page.number if parts else None
+    if pages and pages[0] == 1 and (first != 1 or parts[0].grid.bbox[1] > 0.25 * parts[0].gray.shape[0]):
+        blocks += _probe(source, 1)  # the title (and its year) when the table does not open the page
+    if first and first - 1 in pages:
+        blocks += _head_of_table(PageImage.of(source, first - 1))
+    for number in sorted({p.page.number for p in parts}):
+        mine = [p for p in parts if p.page.number == number]
+        floor = 0
+        for part in mine:
+            blocks += _region(part.page, part.em, None, part.grid.bbox[1], floor=floor)
+            blocks.append(_table(part))
+            floor = part.grid.bbox[3]
+        blocks += _region(mine[-1].page, mine[-1].em, mine[-1].grid.bbox[3], None)
+    doc.count("seconds_ocr", time.perf_counter() - started)
+    return blocks
+
+
+def _note_page(page: PageImage, doc: Document) -> None:
+    """What was done to a page before reading it, for documents.csv."""
+    done = []
+    if page.turned:
+        done.append(f"turned {90 * page.turned}° clockwise")
+    if page.seal_removed:
+        done.append("red ink removed")
+    if page.unwarped:
+        done.append("photo flattened")
+    if done:
+        doc.notes.append(f"page {page.number}: {', '.join(done)} before OCR")
 
 
 @dataclass
@@ -123,57 +187,8 @@ class TablePart:
         return self.page.number
 
     @property
-    def angle(self) -> float:
-        return self.page.angle
-
-    @property
     def binary(self):
         return self.page.binary
-
-
-def read_pages(path: Path, pages: list[int]) -> list[Block]:
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as e:
-        raise ReadError(f"cannot open PDF for OCR: {e}") from e
-    try:
-        return _read(pdf, sorted(set(pages)))
-    finally:
-        pdf.close()
-
-
-def _read(pdf, pages: list[int]) -> list[Block]:
-    candidates = [n for n in pages if ocr_grid.looks_ruled(render(pdf[n - 1], TRIAGE_DPI))]
-    parts: list[TablePart] = []
-    for n in candidates:
-        page = PageImage.of(pdf[n - 1], n)
-        for i, grid in enumerate(ocr_grid.find_grids(page.gray, page.binary)):
-            part = TablePart(page, grid, {}, ocr_grid.em_height(page.binary, grid))
-            heads = [p for p in parts if p.header_row is not None]
-            if not (heads and _copy_repeated_head(part, heads[-1])):
-                part.roles = _header_roles(part)
-            prev = parts[-1] if parts else None
-            continues = (prev is not None and i == 0 and prev.page.number == n - 1
-                         and _same_columns(prev.grid, grid))
-            if continues and not part.roles:
-                part.roles = prev.roles
-            if part.roles:
-                parts.append(part)
-    blocks: list[Block] = []
-    first = parts[0].page.number if parts else None
-    if pages and pages[0] == 1 and first != 1:
-        blocks += _probe(pdf[0], 1)
-    if first and first - 1 in pages:
-        blocks += _head_of_table(PageImage.of(pdf[first - 2], first - 1))
-    for number in sorted({p.page.number for p in parts}):
-        mine = [p for p in parts if p.page.number == number]
-        floor = 0
-        for part in mine:
-            blocks += _region(part.page, part.em, None, part.grid.bbox[1], floor=floor)
-            blocks.append(_table(part))
-            floor = part.grid.bbox[3]
-        blocks += _region(mine[-1].page, mine[-1].em, mine[-1].grid.bbox[3], None)
-    return blocks
 
 
 def _head_of_table(page: PageImage) -> list[Block]:
@@ -319,19 +334,13 @@ def _table(tp: TablePart) -> Table:
     return Table(rows, Location(page=tp.number, bbox=_points(tp, tp.grid.bbox)))
 
 
-def _points(tp: TablePart | PageImage, box) -> tuple[float, float, float, float]:
-    """Pixel box of the deskewed page back to PDF points of the original page."""
-    x0, y0, x1, y1 = box
-    inverse = ocr_grid.rotation(tp.gray.shape, -tp.angle)
-    corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float) @ inverse.T
-    k = 72 / READ_DPI
-    return (round(corners[:, 0].min() * k, 1), round(corners[:, 1].min() * k, 1),
-            round(corners[:, 0].max() * k, 1), round(corners[:, 1].max() * k, 1))
+def _points(tp: TablePart, box) -> tuple[float, float, float, float]:
+    return tp.page.points(box)
 
 
 # ---------------------------------------------------------------- text outside the table
 
-def _paragraphs(found, page: int, scale: float, offset: int = 0) -> list[Paragraph]:
+def _paragraphs(found, page: int, to_points, offset: int = 0) -> list[Paragraph]:
     """Detected lines as paragraphs, one per visual line, joined left to right when on one baseline."""
     lines: list[list] = []
     for box, text, score in found:
@@ -341,8 +350,7 @@ def _paragraphs(found, page: int, scale: float, offset: int = 0) -> list[Paragra
         else:
             lines.append([box, [text], score])
     return [Paragraph(" ".join(texts), Location(page=page, confidence=round(score, 3),
-                                                bbox=(box[0] * scale, (box[1] + offset) * scale,
-                                                      box[2] * scale, (box[3] + offset) * scale)))
+                                                bbox=to_points((box[0], box[1] + offset, box[2], box[3] + offset))))
             for box, texts, score in lines]
 
 
@@ -362,14 +370,28 @@ def _region(page: PageImage, em: float, top: int | None, bottom: int | None,
     strip = page.gray[top:bottom]
     if not ocr_grid.ink(strip).any():
         return []
-    return _paragraphs(detect_and_read(strip, "region", page.number, keep), page.number, 72 / READ_DPI, top)
+    return _paragraphs(detect_and_read(strip, "region", page.number, keep), page.number, page.points, top)
 
 
-def _probe(page, number: int) -> list[Paragraph]:
+def _probe(source, number: int) -> list[Paragraph]:
     """A look at page 1 for the report's title, never a full read: the text detector runs on
     a small render and only the lines set larger than the body text are recognised."""
-    gray = render(page, PROBE_DPI)
-    return _paragraphs(detect_and_read(gray, "probe", number, _title_lines), number, 72 / PROBE_DPI)
+    gray = source.render(number, PROBE_DPI)
+    turned = quarter_turned(gray)
+    if turned:
+        gray, turn = _turn(gray, 1)
+        back = np.linalg.inv(turn)
+    k = 72 / PROBE_DPI
+
+    def to_points(box):
+        x0, y0, x1, y1 = box
+        if turned:
+            pts = np.array([[x0, y0, 1], [x1, y1, 1]], float) @ back.T
+            x0, x1 = sorted(pts[:, 0])
+            y0, y1 = sorted(pts[:, 1])
+        return (round(x0 * k, 1), round(y0 * k, 1), round(x1 * k, 1), round(y1 * k, 1))
+
+    return _paragraphs(detect_and_read(gray, "probe", number, _title_lines), number, to_points)
 
 
 def _title_lines(boxes):

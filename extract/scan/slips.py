@@ -14,7 +14,6 @@ into OCR_LOW_CONFIDENCE. Nothing is ever replaced by a guess without a flag.
 """
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 
 import cv2
@@ -23,7 +22,7 @@ import regex
 from rapidfuzz import fuzz, process
 
 from . import grid as ocr_grid
-from .engine import recognise
+from .engine import recognise, tally
 
 SAFE_FIX = 0.9   # a fix that cannot be wrong, still marked as touched
 DOUBT = 0.6      # below the 0.8 review threshold: a person checks the scan
@@ -132,12 +131,10 @@ def _join_wrapped_number(c) -> None:
         c.wrapped = True
 
 
-REASONS: Counter = Counter()  # why confidences were capped, for the bench and for debugging
-
-
 def _cap(c, i: int, score: float, why: str = "fixed") -> None:
+    """Lower a line's confidence; why it was lowered is counted on the Document being read."""
     if score < c.scores[i]:
-        REASONS[why] += 1
+        tally(f"ocr_doubt: {why}")
     c.scores[i] = min(c.scores[i], score)
 
 
@@ -170,7 +167,7 @@ def _lone_glyph(c, page, em: float) -> None:
         _cap(c, 0, DOUBT, "stroke neither / nor 1")
     else:  # the slant decides, whatever the recogniser said and however sure it was
         if glyph != text:
-            REASONS["slash/one decided by slant"] += 1
+            tally("ocr_fix: slash/one decided by slant")
         c.texts[0], c.scores[0] = glyph, SAFE_FIX
 
 
