@@ -44,7 +44,38 @@ def read(path: Path) -> Document:
             doc.blocks.extend(_text_box_paragraphs(element))
         elif element.tag == W_TBL:
             doc.blocks.extend(_read_table(element, tables))
+    _pictured_table(path, doc)
     return doc
+
+
+def _pictured_table(path: Path, doc: Document) -> None:
+    """An indicator table pasted as a picture: with no such table in the text, the pictures
+    of the package are read as scanned pages (extract.scan), their part names kept."""
+    from ecopark.schemas.vocabulary import header_columns
+
+    if any(header_columns(row.texts) for t in doc.tables for row in t.rows[:8]):
+        return
+    with zipfile.ZipFile(path) as package:
+        names = [n for n in package.namelist() if n.startswith("word/media/")
+                 and n.lower().rsplit(".", 1)[-1] in ("png", "jpg", "jpeg", "tif", "tiff")]
+        if not names:
+            return
+        from ecopark.extract.scan import ImagePages, read_images
+
+        pictures = ImagePages.from_bytes([package.read(n) for n in _natural(names)], _natural(names))
+    blocks = read_images(pictures, doc)
+    if any(b for b in blocks if isinstance(b, Table)):
+        doc.blocks.extend(blocks)
+        doc.layout = "docx+ocr"
+        doc.notes.append("the indicator table is a picture; read by OCR from " +
+                         ", ".join(sorted({b.loc.part for b in blocks if b.loc.part})))
+
+
+def _natural(names: list[str]) -> list[str]:
+    """word/media/image2.png before image10.png: the order they were pasted in, as a rule."""
+    import re
+
+    return sorted(names, key=lambda n: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", n)])
 
 
 def _open_body(path: Path):

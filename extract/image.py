@@ -18,7 +18,7 @@ FORMAT = "image"
 
 def read(path: Path) -> Document:
     path = Path(path)
-    source = ImagePages.from_bytes([path.read_bytes()], [path.name])
+    source = ImagePages.from_bytes([path.read_bytes()])
     doc = Document(source=str(path), format="image", layout="image-ocr")
     doc.blocks = read_images(source, doc)
     if len(source) > 1:

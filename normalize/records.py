@@ -15,6 +15,7 @@ from ecopark.schemas import catalogue
 from ecopark.schemas.catalogue import normalize_unit
 from ecopark.schemas.grid import Location
 from ecopark.schemas.records import Record
+from ecopark.schemas.review import OCR_REVIEW_BELOW
 
 from . import match as matcher
 from . import numbers
@@ -22,7 +23,7 @@ from .metadata import Facts, YearFact, heading_year, table_base_year
 from .rows import RawRow, read_rows
 from .tables import LocatedTable, ValueColumn
 
-OCR_CONFIDENCE_FLOOR = 0.8
+OCR_CONFIDENCE_FLOOR = OCR_REVIEW_BELOW
 
 
 _FILENAME_YEAR = regex.compile(r"(?<![0-9A-Za-z])(20[0-4]\d)(?![0-9A-Za-z])")

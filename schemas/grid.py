@@ -36,12 +36,15 @@ class Location:
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
     confidence: float | None = None  # OCR confidence 0..1, for scanned pages
     sheet: str | None = None         # spreadsheet sheet name; row and column are then the sheet's
+    part: str | None = None          # the picture a scanned page came from (a DOCX part name)
 
     def describe(self) -> str:
         """A short human-readable address, as written to the `location` column."""
         if self.sheet is not None:
             return sheet_address(self.sheet, self.row, self.column)
         parts = []
+        if self.part is not None:
+            parts.append(f"picture {self.part}")
         if self.page is not None:
             parts.append(f"page {self.page}")
         if self.table is not None:

@@ -193,7 +193,7 @@ def test_scanned_pages_go_to_the_ocr_reader(tmp_path, monkeypatch):
     _image_only_pdf(path)
     asked = []
 
-    def read_pages(p, pages):
+    def read_pages(p, pages, doc=None):
         asked.append(pages)
         return [Paragraph("园区名称：长春经济技术开发区")]
 

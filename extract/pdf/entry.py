@@ -17,7 +17,7 @@ from ecopark.extract import base
 from ecopark.schemas.grid import Block, Document, ReadError, Table
 
 from . import reader as text_layer
-from .kind import SCAN, TEXT, page_kind
+from .kind import SCAN, SCAN_WITH_LAYER, TEXT, page_kind
 from .stitch import stitch
 
 FORMAT = "pdf"
@@ -32,18 +32,25 @@ def read(path: Path) -> Document:
     try:
         text_pages: list[tuple] = []
         scanned: list[int] = []
+        layered: list[int] = []
         for n, page in enumerate(pdf, start=1):
             textpage = page.get_textpage()
             text = textpage.get_text_range()
-            if page_kind(page, text=text) == TEXT:
+            kind = page_kind(page, text=text)
+            if kind == TEXT:
                 text_pages.append((n, page, textpage, text))
             else:
                 scanned.append(n)
+                if kind == SCAN_WITH_LAYER:
+                    layered.append(n)
         per_page = text_layer.read_open(text_pages)
     finally:
         pdf.close()
     if scanned:
         _add_ocr(path, scanned, per_page, doc, all_scanned=not text_pages)
+    if layered:
+        doc.notes.append(f"pages {', '.join(map(str, layered))} are page images under an invisible OCR text "
+                         "layer: read from the image by OCR, the layer's text not used")
     doc.blocks = stitch([per_page[n] for n in sorted(per_page)])
     return doc
 
@@ -75,7 +82,7 @@ def _add_ocr(path: Path, scanned: list[int], per_page: dict[int, list[Block]], d
         ocr = base.load(PAGE_READERS[SCAN], base.PageReader)
     except ImportError:
         raise ReadError(f"scanned PDF: no text layer on pages {listed}; OCR is not available") from None
-    for block in ocr.read_pages(path, scanned):
+    for block in ocr.read_pages(path, scanned, doc):  # the OCR work is counted on doc
         per_page.setdefault(_page_of(block, scanned[0]), []).append(block)
     if all_scanned:
         doc.format, doc.layout = "scanned-pdf", "pdf-ocr"

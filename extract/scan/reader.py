@@ -32,15 +32,16 @@ lowered by `ocr_slips` where a known confusion is possible.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
+import regex
 
 from ecopark.schemas.grid import Block, Cell, Document, Location, Paragraph, Row, Table
 
-from . import grid as ocr_grid, slips as ocr_slips
+from . import grid as ocr_grid, lineless, slips as ocr_slips
 from .engine import counting, detect_and_read, recognise
 from .page import READ_DPI, PageImage, _turn, quarter_turned, thumbnail
 from .source import ImagePages, PdfPages
@@ -107,7 +108,8 @@ def _triage(source, n: int, doc: Document):
     started = time.perf_counter()
     thumb = thumbnail(source, n)
     doc.count("pages_screened")
-    ruled = ocr_grid.looks_ruled(thumb.gray) or ocr_grid.looks_ruled(np.ascontiguousarray(thumb.gray.T))
+    upright = np.ascontiguousarray(thumb.gray.T) if quarter_turned(thumb.gray) else thumb.gray
+    ruled = ocr_grid.looks_ruled(upright) or lineless.looks_tabular(upright)
     doc.count("seconds_screen", time.perf_counter() - started)
     return thumb, ruled
 
@@ -124,7 +126,8 @@ def _read(source, pages: list[int], doc: Document) -> list[Block]:
         page = PageImage.of(source, n, thumbs[n])
         doc.count("pages_ocr")
         _note_page(page, doc)
-        for i, grid in enumerate(ocr_grid.find_grids(page.gray, page.binary)):
+        grids = ocr_grid.find_grids(page.gray, page.binary)
+        for i, grid in enumerate(grids):
             part = TablePart(page, grid, {}, ocr_grid.em_height(page.binary, grid))
             heads = [p for p in parts if p.header_row is not None]
             if not (heads and _copy_repeated_head(part, heads[-1])):
@@ -136,6 +139,11 @@ def _read(source, pages: list[int], doc: Document) -> list[Block]:
                 part.roles = prev.roles
             if part.roles:
                 parts.append(part)
+        if not grids and not ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1):
+            part = _lineless_part(page, parts[-1] if parts and parts[-1].page.number == n - 1 else None)
+            if part is not None:
+                parts.append(part)
+                doc.count("tables_without_rules")
     blocks: list[Block] = []
     first = parts[0].page.number if parts else None
     if pages and pages[0] == 1 and (first != 1 or parts[0].grid.bbox[1] > 0.25 * parts[0].gray.shape[0]):
@@ -151,6 +159,23 @@ def _read(source, pages: list[int], doc: Document) -> list[Block]:
             floor = part.grid.bbox[3]
         blocks += _region(mine[-1].page, mine[-1].em, mine[-1].grid.bbox[3], None)
     doc.count("seconds_ocr", time.perf_counter() - started)
+    return _with_parts(blocks, getattr(source, "names", None))
+
+
+def _with_parts(blocks: list[Block], names: list[str] | None) -> list[Block]:
+    """Pictures taken out of a document: every location also names the picture's part."""
+    if not names or not any(names):
+        return blocks
+
+    def named(loc: Location) -> Location:
+        return replace(loc, part=names[loc.page - 1] or None) if loc.page else loc
+
+    for block in blocks:
+        block.loc = named(block.loc)
+        for row in getattr(block, "rows", []):
+            row.loc = named(row.loc)
+            for cell in row.cells:
+                cell.loc = named(cell.loc)
     return blocks
 
 
@@ -209,11 +234,88 @@ def _head_of_table(page: PageImage) -> list[Block]:
     return out
 
 
-def _same_columns(a: ocr_grid.Grid, b: ocr_grid.Grid) -> bool:
+def _same_columns(a: ocr_grid.Grid, b: ocr_grid.Grid, tolerance: float = 0.03) -> bool:
     if len(a.col_edges) != len(b.col_edges):
         return False
     width = a.bbox[2] - a.bbox[0]
-    return all(abs(x - y) <= 0.03 * width for x, y in zip(a.col_edges, b.col_edges))
+    return all(abs(x - y) <= tolerance * width for x, y in zip(a.col_edges, b.col_edges))
+
+
+def _columns_of_previous(edges: list[int], before: list[int], tolerance: float) -> list[int] | None:
+    """The page before's column edges, when this page's channels are a subset of them (a column
+    empty on this page, 分类 say, leaves no channel of its own); None when they do not line up."""
+    if all(any(abs(e - b) <= tolerance for b in before) for e in edges[1:-1]):
+        return [min(edges[0], before[0])] + list(before[1:-1]) + [max(edges[-1], before[-1])]
+    return None
+
+
+def _header_text(found: list) -> str:
+    """A header cell of a two-row header: the year under a heading spanning the year columns
+    (数值 over 2016年 | 2018年) names the column; otherwise the lines as read, joined."""
+    texts = [t for _, t, _ in found]
+    years = [t for t in texts if regex.fullmatch(r"(19|20)\d\d年?(度)?", t.strip())]
+    return years[-1] if years else "".join(texts)
+
+
+def _lineless_part(page: PageImage, previous: "TablePart | None") -> "TablePart | None":
+    """The indicator table of a page that has no ruled grid (three-line or borderless), or None.
+
+    The header is read from whole text segments (a heading centred over two year
+    columns spans the channel between them and is left out, the years under it
+    are kept); a page that continues the table of the page before without a
+    header takes that page's roles when its columns line up with them."""
+    ink = lineless.text_ink(page.binary)
+    em = ocr_grid.em_height(ink, ocr_grid.Grid([], 0, 0, [], (0, 0, *ink.shape[::-1]), np.zeros_like(ink)))
+    found = lineless.find_table(ink, em)
+    if found is None:
+        return None
+    segs, bbox, edges = found
+    rows = lineless._text_rows(segs)[:HEADER_ROWS_PROBED]
+    head = [s for r in rows for s in r]
+    texts = recognise([ocr_grid.line_image(page.gray, ocr_grid.TextLine(s.x0, s.y0, s.x1, s.y1, 0)) for s in head],
+                      page.number)
+    by_col: dict[int, list[tuple[lineless.Segment, str, float]]] = {}
+    roles: dict[int, str] = {}
+    header_bottom = None
+    for r in rows:
+        for s in r:
+            col = lineless.column_at((s.x0 + s.x1) // 2, edges)  # header words may overhang their column
+            text, score = texts[head.index(s)]
+            by_col.setdefault(col, []).append((s, text, score))
+        roles = ocr_slips.column_roles({c: _header_text(v) for c, v in by_col.items()})
+        values = [c for c, v in roles.items() if v == "value"]
+        if values and all(c in roles for c in range(min(values), len(edges) - 1)):
+            header_bottom = max(s.y1 for s in r)
+            break
+    page_ink = replace(page, binary=ink)
+    if header_bottom is None:
+        if previous is None or not previous.roles:
+            return None
+        edges = _columns_of_previous(edges, previous.grid.col_edges, 0.03 * (bbox[2] - bbox[0]))
+        if edges is None:
+            return None
+        roles, header_top = previous.roles, bbox[1]
+    else:
+        header_top = bbox[1]
+    body = [s for s in segs if header_bottom is None or s.y0 > header_bottom]
+    anchors = [c for c, role in roles.items() if role == "number"]
+    units = [c for c, role in roles.items() if role == "unit"]
+    values = [c for c, role in roles.items() if role == "value"]
+    starts = lineless.row_starts(body, edges, anchors, (units, values), em)
+    if not starts:
+        return None
+    with_header = header_bottom is not None
+    grid = lineless.grid_of(bbox, edges, starts, header_top if with_header else starts[0], ink, em,
+                            with_header=with_header)
+    part = TablePart(page_ink, grid, roles, em)
+    if with_header:
+        cells = []
+        for box in (b for b in grid.cells if b.row == 0):
+            mine = by_col.get(box.col, [])
+            cells.append(CellText(box, [], [_header_text(mine)] if mine else [],
+                                  [min(sc for _, _, sc in mine)] if mine else []))
+        part.done, part.header_row = cells, 0
+    return part
 
 
 # ---------------------------------------------------------------- cells
@@ -309,6 +411,7 @@ def _table(tp: TablePart) -> Table:
     seen = {id(c.box) for c in done}
     cells = done + _read_cells(tp, [b for b in tp.grid.cells if id(b) not in seen])
     ocr_slips.review(cells, tp.roles, tp)
+    _sealed_blanks(cells, tp)
     by_pos = {(c.box.row, c.box.col): c for c in cells}
     spanned = {(c.box.row + i, c.box.col + j) for c in cells
                for i in range(c.box.rowspan) for j in range(c.box.colspan)}
@@ -332,6 +435,17 @@ def _table(tp: TablePart) -> Table:
             rows.append(Row(row_cells, Location(page=tp.number, row=r + 1,
                                                 confidence=min(scores) if scores else None)))
     return Table(rows, Location(page=tp.number, bbox=_points(tp, tp.grid.bbox)))
+
+
+def _sealed_blanks(cells: list[CellText], tp: TablePart) -> list[CellText]:
+    """A value cell that comes out blank where a seal was removed may have lost faint print
+    with the seal's ink: it is sent to a person, not taken as empty."""
+    for c in cells:
+        if not c.texts and tp.roles.get(c.box.col) == "value" and \
+                tp.page.under_seal((c.box.x0, c.box.y0, c.box.x1, c.box.y1)):
+            c.texts, c.scores = [""], [ocr_slips.DOUBT]
+            c.lines = []
+    return cells
 
 
 def _points(tp: TablePart, box) -> tuple[float, float, float, float]:

@@ -14,28 +14,24 @@ into OCR_LOW_CONFIDENCE. Nothing is ever replaced by a guess without a flag.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
 import cv2
 import numpy as np
 import regex
-from rapidfuzz import fuzz, process
+
+from ecopark.schemas.catalogue import load as catalogue
+from ecopark.schemas.review import OCR_REVIEW_BELOW
+from ecopark.schemas.vocabulary import column_role
 
 from . import grid as ocr_grid
 from .engine import recognise, tally
 
 SAFE_FIX = 0.9   # a fix that cannot be wrong, still marked as touched
-DOUBT = 0.6      # below the 0.8 review threshold: a person checks the scan
+DOUBT = 0.6      # below the review threshold (OCR_REVIEW_BELOW): a person checks the scan
+assert DOUBT < OCR_REVIEW_BELOW <= SAFE_FIX
 
-ROLE_WORDS = [  # first match wins; texts are compared without whitespace
-    ("selected", ("是否选为", "考核指标", "是否")),
-    ("category", ("分类",)),
-    ("number", ("序号",)),
-    ("unit", ("单位",)),
-    ("requirement", ("要求", "目标值", "标准值")),
-    ("value", ("数值", "数据", "现状值", "指标值")),
-    ("label", ("指标", "名称")),
-]
+# the shared vocabulary's roles, as the checks here call them
+ROLE_NAMES = {"name": "label", "assessed": "selected"}
 
 NUMERIC = regex.compile(r"[-+]?[0-9]+(?:[.,][0-9]+)*%?")
 LETTER_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1",
@@ -43,38 +39,22 @@ LETTER_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1
 
 
 def column_roles(texts: dict[int, str]) -> dict[int, str]:
-    """{column: role} for a header row; empty unless at least three columns are recognised."""
+    """{column: role} for a header row (schemas.vocabulary's words); empty unless at least three
+    columns are recognised. A value column may repeat (2016年 | 2018年), no other role does."""
     roles: dict[int, str] = {}
     for col, text in sorted(texts.items()):
-        flat = regex.sub(r"\s+", "", text)
-        if not flat or len(flat) > 12:
+        found = column_role(text)
+        if found is None:
             continue
-        for role, words in ROLE_WORDS:
-            if any(w in flat for w in words) and role not in roles.values():
-                roles[col] = role
-                break
-        else:
-            if regex.fullmatch(r"(19|20)\d\d年?(数值|数据)?", flat):
-                roles[col] = "value"
+        role = ROLE_NAMES.get(found.role, found.role)
+        if role == "value" or role not in roles.values():
+            roles[col] = role
     return roles if len(roles) >= 3 else {}
-
-
-@lru_cache(maxsize=1)
-def _catalogue():
-    from ecopark.schemas.catalogue import load
-
-    entries = list(load())
-    return entries, [e.name_zh.replace("{year}", "") for e in entries]
 
 
 def catalogue_entry(label: str):
     """The catalogue row a label most likely names, or None; approximate on purpose (OCR)."""
-    flat = regex.sub(r"\s+|[a-z]$", "", label)
-    if len(flat) < 3:
-        return None
-    entries, names = _catalogue()
-    hit = process.extractOne(flat, names, scorer=fuzz.ratio, score_cutoff=80)
-    return entries[hit[2]] if hit else None
+    return catalogue().closest(label)
 
 
 def review(cells, roles: dict[int, str], page) -> None:
@@ -108,6 +88,8 @@ def review(cells, roles: dict[int, str], page) -> None:
     units = {c.box.row: c.text for c in cells if role_of[c.box.col] == "unit"}
     for c in second:
         _plausible_share(c, units.get(c.box.row), labels.get(c.box.row))
+        _separator(c, page, units.get(c.box.row), labels.get(c.box.row))
+        _lost_minus(c, page)
 
 
 def _plausible_share(c, unit: str | None, entry) -> None:
@@ -119,6 +101,66 @@ def _plausible_share(c, unit: str | None, entry) -> None:
     if unit.strip() == "%" and "增长" not in label and regex.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value) \
             and float(value) > 100:
         _cap(c, 0, DOUBT, "percentage above 100")
+
+
+COUNTS = {"人", "个", "家", "次", "次/年", "项", "件"}  # units of whole numbers
+
+
+def _separator(c, page, unit: str | None, entry) -> None:
+    """'37.807' or '37,807': a point and a comma differ by a tail, which a scan may lose, and the
+    reading differs by a factor of 1000. One separator before exactly three digits is doubtful
+    unless the glyph on the page shows which one it is; a decimal in a count is read as a
+    thousands separator only by a person."""
+    text = c.texts[0]
+    m = regex.fullmatch(r"-?[1-9][0-9]{0,2}([.,])[0-9]{3}%?", text)  # '0.414' has no thousands reading
+    if not m:
+        return
+    unit = (unit or (entry.unit if entry else "")).strip()
+    tail = _comma_tail(c.lines[0], page)
+    shown = "," if tail else "." if tail is not None else None
+    if unit in COUNTS and m.group(1) == ".":
+        _cap(c, 0, DOUBT, f"'{text}' is a count ({unit}): a decimal point or a thousands separator?")
+    elif shown is None or shown != m.group(1):
+        _cap(c, 0, DOUBT, f"'{text}' may be {text.replace(m.group(1), ',' if m.group(1) == '.' else '.')}")
+
+
+def _comma_tail(line, page) -> bool | None:
+    """Whether the separator of a number on the page descends below the baseline (a comma):
+    True, False (a point), or None when no separator blob is found."""
+    if page is None or getattr(page, "binary", None) is None:
+        return None
+    crop = page.binary[line.y0:line.y1 + 3, line.x0:line.x1]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    blobs = stats[1:]
+    if len(blobs) < 3:
+        return None
+    heights = blobs[:, cv2.CC_STAT_HEIGHT]
+    tall = heights >= 0.6 * heights.max()
+    baseline = float(np.median((blobs[:, cv2.CC_STAT_TOP] + heights)[tall]))
+    small = [b for b, t in zip(blobs, tall) if not t and b[cv2.CC_STAT_HEIGHT] <= 0.45 * heights.max()
+             and b[cv2.CC_STAT_TOP] + b[cv2.CC_STAT_HEIGHT] >= baseline - 0.2 * heights.max()]
+    if len(small) != 1:
+        return None
+    sep = small[0]
+    return bool(sep[cv2.CC_STAT_TOP] + sep[cv2.CC_STAT_HEIGHT] > baseline + 0.12 * heights.max())
+
+
+def _lost_minus(c, page) -> None:
+    """A minus sign the recogniser dropped is still a short flat stroke left of the digits."""
+    text = c.texts[0]
+    if text.startswith("-") or page is None or getattr(page, "binary", None) is None:
+        return
+    line = c.lines[0]
+    crop = page.binary[line.y0:line.y1, line.x0:line.x1]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    blobs = sorted(stats[1:], key=lambda b: b[cv2.CC_STAT_LEFT])
+    if len(blobs) < 2:
+        return
+    first, height = blobs[0], max(b[cv2.CC_STAT_HEIGHT] for b in blobs)
+    w, h = first[cv2.CC_STAT_WIDTH], first[cv2.CC_STAT_HEIGHT]
+    mid = first[cv2.CC_STAT_TOP] + h / 2
+    if w >= 2 * h and h <= 0.25 * height and 0.3 * height <= mid <= 0.8 * height:
+        _cap(c, 0, DOUBT, f"a minus sign on the page, none in '{text}'")
 
 
 def _join_wrapped_number(c) -> None:
@@ -185,6 +227,10 @@ def _value(c, page) -> None:
         fixed = text.strip()
         if regex.fullmatch(r"[一－—–―]+", fixed):           # a dash read as the CJK 'one'
             fixed = "-"
+        elif regex.fullmatch(r"[=＝二]", fixed):               # a dash read as '=' (a seal's or a rule's trace)
+            c.texts[i] = "-"
+            _cap(c, i, DOUBT, "'=' read where a dash stands")
+            continue
         elif regex.fullmatch(r"[一－—–―][0-9.,]+%?", fixed):  # minus sign read as 'one'
             fixed = "-" + fixed[1:]
         elif regex.search(r"[0-9]", fixed) and not regex.search(r"\p{Han}", fixed):

@@ -1,0 +1,195 @@
+"""Tables without a full grid (three-line, borderless): rows and columns from where the text lies.
+
+A three-line table has rules above and below its header and under its last
+row, and none between columns; a borderless one has none at all. Word prints
+their cells top-aligned, so what remains is the text: words of one cell are
+close, columns are separated by white channels that run down the whole body,
+and every row begins with a line in the 序号 column (or, for a component row
+without a number, with a unit and a value side by side). From that, cell boxes
+are drawn and handed to the same cell reader as a ruled grid, so every later
+step (header roles, slips, confidences) is shared.
+
+Works on the deskewed binary page at READ_DPI; pixels throughout.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from . import grid as ocr_grid
+
+
+@dataclass
+class Segment:
+    """A run of text on one line, bounded by white wider than a character gap."""
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+
+def text_ink(binary: np.ndarray) -> np.ndarray:
+    """The ink mask without long rules (a three-line table's rules, a page frame)."""
+    h, w = binary.shape
+    rules = cv2.bitwise_or(ocr_grid.ruling(binary, max(40, w // 15), True),
+                           ocr_grid.ruling(binary, max(40, h // 15), False))
+    return cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(rules, np.ones((3, 3), np.uint8))))
+
+
+def segments(ink: np.ndarray, em: float) -> list[Segment]:
+    joined = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((max(2, int(0.12 * em)), max(3, int(0.9 * em))), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    out = []
+    for x, y, w, h, area in stats[1:]:
+        if 0.3 * em <= h <= 2.2 * em and w >= 0.25 * em and area >= 0.1 * em * em:
+            out.append(Segment(int(x), int(y), int(x + w), int(y + h)))
+    return sorted(out, key=lambda s: (s.y0, s.x0))
+
+
+def _text_rows(segs: list[Segment]) -> list[list[Segment]]:
+    """Segments side by side on one line: they overlap vertically by half the shorter one
+    (digits are shorter than CJK characters and sit on the baseline)."""
+    rows: list[list[Segment]] = []
+    spans: list[list[int]] = []
+    for s in sorted(segs, key=lambda s: s.y0):
+        if rows:
+            top, bottom = spans[-1]
+            overlap = min(bottom, s.y1) - max(top, s.y0)
+            if overlap >= 0.5 * min(s.y1 - s.y0, bottom - top):
+                rows[-1].append(s)
+                spans[-1] = [min(top, s.y0), max(bottom, s.y1)]
+                continue
+        rows.append([s])
+        spans.append([s.y0, s.y1])
+    return [sorted(r, key=lambda s: s.x0) for r in rows]
+
+
+def body_rows(segs: list[Segment], em: float, min_rows: int = 5) -> list[list[Segment]] | None:
+    """The text rows of the table body: the longest run of rows split into three or more
+    pieces (a few rows of one or two pieces, wrapped labels, may lie between), trimmed of
+    leading and trailing rows that cross the column channels (narrative that happens to
+    contain spaces)."""
+    rows = _text_rows(segs)
+    best, run, gap = [], [], 0
+    for r in rows:
+        if len(r) >= 3:
+            run.append(r)
+            gap = 0
+        elif run:
+            gap += 1
+            if gap > 6:
+                best, run, gap = max(best, run, key=len), [], 0
+    best = max(best, run, key=len)
+    if len(best) < min_rows:
+        return None
+    counts = [_columns(best[start:], em) for start in range(len(best) - min_rows + 1)]
+    if max(counts) < 4:
+        return None
+    part = best[counts.index(max(counts)):]
+    segs = [s for r in part for s in r]
+    edges = column_edges(segs, (min(s.x0 for s in segs), max(s.x1 for s in segs)), em)
+
+    def fits(row: list[Segment]) -> bool:
+        return sum(column_of(s, edges) is not None for s in row) >= max(3, len(row) / 2)
+
+    while part and not fits(part[0]):
+        part = part[1:]
+    while part and not fits(part[-1]):
+        part = part[:-1]
+    return part if len(part) >= min_rows else None
+
+
+def _columns(rows: list[list[Segment]], em: float) -> int:
+    segs = [s for r in rows for s in r]
+    return len(column_edges(segs, (min(s.x0 for s in segs), max(s.x1 for s in segs)), em)) - 1
+
+
+def column_edges(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[int]:
+    """Left edges of columns: the white channels that (almost) no text line crosses."""
+    x0, x1 = x_range
+    cover = np.zeros(x1 - x0 + 1, np.int32)
+    for s in segs:
+        cover[max(0, s.x0 - x0):max(0, s.x1 - x0)] += 1
+    allowed = max(1, int(0.03 * len(segs)))
+    free = cover <= allowed
+    edges = [x0]
+    start = None
+    for i, f in enumerate(np.append(free, False)):
+        if f and start is None:
+            start = i
+        elif not f and start is not None:
+            if i - start >= 0.6 * em and start > 0 and i < len(cover):
+                edges.append(x0 + (start + i) // 2)
+            start = None
+    return edges + [x1]
+
+
+def looks_tabular(gray: np.ndarray) -> bool:
+    """Cheap triage on a thumbnail: a block of text rows split into columns by white channels."""
+    binary = ocr_grid.ink(gray)
+    em = 0.14 * ocr_grid.dpi_of(binary)
+    return body_rows(segments(text_ink(binary), em), em, min_rows=3) is not None
+
+
+def find_table(binary: np.ndarray, em: float, min_rows: int = 3) -> tuple[list[Segment], tuple[int, int, int, int], list[int]] | None:
+    """Segments, bounding box and column edges of the text table on a page, or None."""
+    segs = segments(text_ink(binary), em)
+    rows = body_rows(segs, em, min_rows)
+    if rows is None:
+        return None
+    top, bottom = min(s.y0 for s in rows[0]), max(s.y1 for s in rows[-1])
+    body = [s for r in rows for s in r]
+    xs = (min(s.x0 for s in body), max(s.x1 for s in body))
+    edges = column_edges(body, xs, em)
+    for s in sorted(segs, key=lambda s: s.y0):  # the last row's wrapped lines below its first line
+        if s.y0 >= top and s.y0 - bottom <= 0.9 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em:
+            bottom = max(bottom, s.y1)
+    inside = [s for s in segs if top <= s.y0 and s.y1 <= bottom + 0.5 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em]
+    return inside, (xs[0], top, xs[1], bottom), edges
+
+
+def column_of(seg: Segment, edges: list[int]) -> int | None:
+    """The column a segment lies in, or None when it spans a column channel."""
+    for i in range(len(edges) - 1):
+        if seg.x0 >= edges[i] - 2 and seg.x1 <= edges[i + 1] + 2:
+            return i
+    return None
+
+
+def column_at(x: int, edges: list[int]) -> int:
+    """The column whose span holds x (the outer columns reach past the edges)."""
+    return int(np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2))
+
+
+def row_starts(segs: list[Segment], edges: list[int], anchors: list[int], pairs: tuple[list[int], list[int]],
+               em: float) -> list[int]:
+    """Tops of the table rows: every line of an anchor column (序号) begins a row, and so does a
+    line of a value column level with a line of the unit column (a component row without 序号)."""
+    tops = [s.y0 for s in segs if column_of(s, edges) in anchors]
+    units = [s.y0 for s in segs if column_of(s, edges) in pairs[0]]
+    for s in segs:
+        if column_of(s, edges) in pairs[1] and any(abs(s.y0 - u) < 0.4 * em for u in units):
+            tops.append(s.y0)
+    tops.sort()
+    out: list[int] = []
+    for t in tops:
+        if not out or t - out[-1] > 0.8 * em:
+            out.append(t)
+    return out
+
+
+def grid_of(bbox: tuple[int, int, int, int], edges: list[int], starts: list[int], header_top: int,
+            lines: np.ndarray, em: float, with_header: bool = True) -> ocr_grid.Grid:
+    """A Grid of plain cells: the header band (if any), then one band per row start, split at the column edges."""
+    x0, _, x1, bottom = bbox
+    pad = int(0.25 * em)
+    bands = ([header_top - pad] if with_header else []) + [s - pad for s in starts] + [bottom + pad]
+    cells = []
+    for r in range(len(bands) - 1):
+        for c in range(len(edges) - 1):
+            cells.append(ocr_grid.CellBox(edges[c] if c else x0 - pad, bands[r],
+                                          edges[c + 1] if c + 2 < len(edges) else x1 + pad, bands[r + 1], r, c))
+    return ocr_grid.Grid(cells, len(bands) - 1, len(edges) - 1, edges, (x0 - pad, bands[0], x1 + pad, bands[-1]),
+                         np.zeros_like(lines))
