@@ -34,7 +34,7 @@ KINDS = {
     "sideways_002.pdf": ("002", None, ("assessment", "compliance")),
     "seal_001.pdf": ("001", None, ("assessment",)),
     "compliance_000.pdf": ("000", None, ("compliance",)),
-    "textlayer_003.pdf": ("003", None, ("assessment",)),
+    "textlayer_003.pdf": ("003", (2, 3, 4, 5), ("assessment",)),  # the table opens on page 1, not scanned
     "picture_001.docx": ("001", None, ("assessment",)),
     "pages_001_p2-3.tif": ("001", (2, 3), ("assessment",)),
     "page_003_p2.png": ("003", (2,), ("assessment",)),

@@ -125,6 +125,14 @@ def _nearest(edges: list[int], v: int) -> int:
     return int(np.argmin([abs(e - v) for e in edges]))
 
 
+def bridged(mask: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:
+    """Rules with short breaks joined along their direction: a faint scan, or a seal whose ink
+    was removed over a rule, leaves gaps through which two cells would run together."""
+    gap = max(9, int(0.12 * dpi))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1) if horizontal else (1, gap))
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+
+
 def find_grids(gray: np.ndarray, binary: np.ndarray | None = None, min_rows: int = 2, min_cols: int = 3) -> list[Grid]:
     """Every ruled table on a deskewed page, top to bottom.
 
@@ -136,6 +144,7 @@ def find_grids(gray: np.ndarray, binary: np.ndarray | None = None, min_rows: int
     # longer than any character's stroke (a quarter inch), or a line of text in a
     # short row becomes a fence of strokes that cuts its cell into slivers
     ver = ruling(binary, max(20, int(0.25 * dpi_of(binary))), horizontal=False)
+    hor, ver = bridged(hor, dpi_of(binary), True), bridged(ver, dpi_of(binary), False)
     lines = cv2.dilate(cv2.bitwise_or(hor, ver), np.ones((3, 3), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     grids = []

@@ -438,11 +438,12 @@ def _table(tp: TablePart) -> Table:
 
 
 def _sealed_blanks(cells: list[CellText], tp: TablePart) -> list[CellText]:
-    """A value cell that comes out blank where a seal was removed may have lost faint print
-    with the seal's ink: it is sent to a person, not taken as empty."""
+    """A value cell that comes out blank on a page whose seal was removed may have lost faint
+    print (a dash) with the seal's ink: it is sent to a person, not taken as empty."""
+    if not tp.page.seal_removed:
+        return cells
     for c in cells:
-        if not c.texts and tp.roles.get(c.box.col) == "value" and \
-                tp.page.under_seal((c.box.x0, c.box.y0, c.box.x1, c.box.y1)):
+        if not c.texts and tp.roles.get(c.box.col) == "value":
             c.texts, c.scores = [""], [ocr_slips.DOUBT]
             c.lines = []
     return cells
