@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from ecopark.extract import scan
 from ecopark.extract.scan import engine as ocr_engine, grid as ocr_grid, slips as ocr_slips
 from ecopark.schemas.grid import Table
+from ecopark.schemas.review import OCR_REVIEW_BELOW
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SCANS = {  # scan -> (source docx, pages of the indicator table)
@@ -109,7 +110,7 @@ def align(expected, got):
 
 
 def doubtful(cell) -> bool:
-    return cell.loc.confidence is not None and cell.loc.confidence < 0.8
+    return cell.loc.confidence is not None and cell.loc.confidence < OCR_REVIEW_BELOW
 
 
 @pytest.mark.parametrize("name", sorted(SCANS))
@@ -158,11 +159,9 @@ def test_pages_around_the_table_are_only_probed():
     assert all(lines[p] > 40 for p in (2, 3))
 
 
-def test_is_scanned_tells_scans_from_text_pages():
-    with pdfplumber.open(FIXTURES / "scanned" / "003_wujin_2018.pdf") as pdf:
-        assert all(scan.is_scanned(p) for p in pdf.pages)
-    with pdfplumber.open(FIXTURES / "pdf" / "003_wujin_2018.pdf") as pdf:
-        assert not any(scan.is_scanned(p) for p in pdf.pages)
+def test_scanned_pages_tells_scans_from_text_pages():
+    assert scan.scanned_pages(FIXTURES / "scanned" / "003_wujin_2018.pdf") == [1, 2, 3, 4, 5]
+    assert scan.scanned_pages(FIXTURES / "pdf" / "003_wujin_2018.pdf") == []
 
 
 def test_engine_is_built_without_network(monkeypatch):

@@ -6,8 +6,8 @@ page images), `page` (a page made upright, flat and free of seal ink),
 `grid` (ruling lines, cells and text lines on page images), `slips` (known
 recognition confusions checked against the catalogue).
 """
-from .reader import is_scanned, read, read_images, read_pages, read_source, scanned_pages
+from .reader import read, read_images, read_pages, read_source, scanned_pages
 from .source import ImagePages, PdfPages
 
-__all__ = ["ImagePages", "PdfPages", "is_scanned", "read", "read_images", "read_pages", "read_source",
+__all__ = ["ImagePages", "PdfPages", "read", "read_images", "read_pages", "read_source",
            "scanned_pages"]

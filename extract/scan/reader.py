@@ -3,8 +3,7 @@
 For extract/pdf.py — the whole interface:
 
     from ecopark.extract import scan
-    scan.is_scanned(page)                  # a pdfplumber page without a usable text layer?
-    scan.scanned_pages(path)               # 1-based numbers of such pages, by the same test
+    scan.scanned_pages(path)               # 1-based numbers of scanned pages (extract.pdf.kind's test)
     blocks = scan.read_pages(path, [3, 4, 5, 6])   # OCR of those pages, as grid Blocks
     doc = scan.read(path)                  # a wholly scanned PDF as a Document on its own
 
@@ -15,7 +14,7 @@ with the lines just above them, the caption above and the notes below each table
 part, and one Table per ruled grid of the indicator table on each page (rows
 continue from page to page; a repeated title/header is returned as it stands; a
 row cut by a page break comes back as two rows, the second without 序号/value).
-Every non-empty cell has `loc.confidence`; below 0.8 means "check the scan"
+Every non-empty cell has `loc.confidence`; below OCR_REVIEW_BELOW (0.8) means "check the scan"
 (OCR_LOW_CONFIDENCE). A grid position that no cell covers (its rules were not
 found) is an empty cell with confidence 0.
 
@@ -26,7 +25,7 @@ cut into cells along the rules, and only the cell contents are recognised, in
 batches. A grid is part of the indicator table when one of its first rows names
 the table's columns (指标, 单位, 要求…) or when it continues a table part of the
 page before with the same columns. Narrative pages are never read in full
-(`LINES_BY_PAGE` shows it). Every cell keeps the recogniser's confidence,
+(the Document's `ocr_lines_page_N` counters show it). Every cell keeps the recogniser's confidence,
 lowered by `ocr_slips` where a known confusion is possible.
 """
 from __future__ import annotations
@@ -45,31 +44,12 @@ from . import grid as ocr_grid, lineless, slips as ocr_slips
 from .engine import counting, detect_and_read, recognise
 from .page import READ_DPI, PageImage, _turn, quarter_turned, thumbnail
 from .source import ImagePages, PdfPages
+from ecopark.extract.pdf.kind import scanned_pages  # the one scanned-page test
 
 PROBE_DPI = 80
 HEADER_ROWS_PROBED = 6
 
-__all__ = ["is_scanned", "read", "read_images", "read_pages", "read_source", "scanned_pages"]
-
-
-def is_scanned(page) -> bool:
-    """True for a pdfplumber page whose text cannot be used: (almost) no characters, or
-    characters that are only a tiny fraction of a page covered by an image (an OCR layer
-    of a scanner that recognised a page number or a stamp)."""
-    chars = [c for c in page.chars if c.get("text", "").strip()]
-    if len(chars) >= 50:
-        return False
-    page_area = float(page.width * page.height) or 1.0
-    covered = sum(abs((im["x1"] - im["x0"]) * (im["bottom"] - im["top"])) for im in page.images)
-    return len(chars) < 10 or covered / page_area > 0.5
-
-
-def scanned_pages(path: Path) -> list[int]:
-    """1-based numbers of the pages of `path` that need OCR."""
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        return [i for i, page in enumerate(pdf.pages, 1) if is_scanned(page)]
+__all__ = ["read", "read_images", "read_pages", "read_source", "scanned_pages"]
 
 
 def read(path: Path) -> Document:
