@@ -222,13 +222,13 @@ def test_careless_paths(tmp_path, capsys):
 
 def test_skipped_files_get_a_row_and_a_reason(tmp_path):
     src = _src(tmp_path)
-    (src / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really")
+    (src / "photo.gif").write_bytes(b"\xff\xd8\xff\xe0 not really")
     (src / ".hidden.txt").write_text("hidden")
     os.mkfifo(src / "pipe")
     out = tmp_path / "out"
     assert _ingest(src, out) == 0
     docs = _docs(out)
-    assert docs["photo.jpg"]["status"] == "skipped" and "image" in docs["photo.jpg"]["error"]
+    assert docs["photo.gif"]["status"] == "skipped" and "image" in docs["photo.gif"]["error"]
     assert docs["pipe"]["status"] == "skipped" and "FIFO" in docs["pipe"]["error"]
     assert ".hidden.txt" not in docs
 

@@ -282,18 +282,41 @@ def _second_opinion(cells, page) -> None:
             _cap(c, i, DOUBT, "second reading differs")
 
 
+UNIT_MISREADS = {"%": {"%0", "%6", "%o", "90", "96", "0/0", "%.", "%1"}}  # '%' as low-dpi scans come out
+
+
 def _against_catalogue(c, entry, field: str) -> None:
-    """A unit that differs from the catalogue's only by a confusable character is a slip."""
+    """A unit that differs from the catalogue's only by a confusable character is a slip; so is
+    one that is no unit at all but one character off the catalogue's ('哺' for '吨', '%6' for
+    '%'): a unit cell misread at low resolution, not a different unit (a different unit, 万吨
+    for 吨, is a unit and is kept as printed)."""
     if entry is None or not c.texts:
         return
     expected = getattr(entry, field)
     got = c.text.replace("\n", "")
-    if got == expected or len(expected) < 2:
+    if got == expected:
+        return
+    if field == "unit" and (got in UNIT_MISREADS.get(expected, ()) or
+                            (not known_unit(got) and len(got) == len(expected) and
+                             sum(a != b for a, b in zip(got, expected)) == 1 and len(expected) >= 1)):
+        c.texts, c.scores, c.lines = [expected], [min(min(c.scores), SAFE_FIX)], c.lines[:1]
+        tally("ocr_fix: unit misread, the catalogue's unit for the row")
+        return
+    if len(expected) < 2:
         return
     if _confusable(got) == _confusable(expected):
         c.texts = [expected]
         c.scores = [min(min(c.scores), SAFE_FIX)]
         c.lines = c.lines[:1]
+
+
+def known_unit(text: str) -> bool:
+    """Whether a unit text is one the catalogue or the unit table knows (a unit as printed, not a slip)."""
+    from ecopark.schemas.catalogue import normalize_unit
+
+    cat = catalogue()
+    known = {normalize_unit(e.unit) for e in cat.entries} | {u for pair in cat.conversions for u in pair}
+    return normalize_unit(text) in known
 
 
 def _confusable(text: str) -> str:
