@@ -18,6 +18,7 @@ from lxml import etree
 from ecopark.schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
 
 from . import ooxml
+from .markup import superscript
 
 FORMAT = "docx"  # extract.base.Reader: the format sniff names these files
 
@@ -26,6 +27,7 @@ W_R, W_T, W_TAB, W_BR, W_CR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br"), qn(
 W_TCPR, W_VMERGE, W_VAL, W_TYPE = qn("w:tcPr"), qn("w:vMerge"), qn("w:val"), qn("w:type")
 # Elements of a paragraph that hold runs (a link, a tracked insertion, a field, a content control).
 W_TXBX = qn("w:txbxContent")
+W_RPR, W_VERTALIGN = qn("w:rPr"), qn("w:vertAlign")
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 RUN_CONTAINERS = {qn(f"w:{name}") for name in ("hyperlink", "ins", "smartTag", "fldSimple", "sdt",
@@ -41,7 +43,7 @@ def read(path: Path) -> Document:
             text = _paragraph_text(element)
             if text.strip():
                 doc.blocks.append(Paragraph(text))
-            doc.blocks.extend(_text_box_paragraphs(element))
+            doc.blocks.extend(_text_box_blocks(element, tables))
         elif element.tag == W_TBL:
             doc.blocks.extend(_read_table(element, tables))
     _pictured_table(path, doc)
@@ -134,9 +136,10 @@ def _paragraph_text(p) -> str:
 def _collect_runs(element, parts: list[str]) -> None:
     for child in element:
         if child.tag == W_R:
+            raised = _is_superscript(child)
             for item in child:
                 if item.tag == W_T:
-                    parts.append(item.text or "")
+                    parts.append(superscript(item.text or "") if raised else item.text or "")
                 elif item.tag == W_TAB:
                     parts.append("\t")
                 elif item.tag == W_CR or item.tag == W_BR and item.get(W_TYPE, "textWrapping") == "textWrapping":
@@ -145,18 +148,44 @@ def _collect_runs(element, parts: list[str]) -> None:
             _collect_runs(child, parts)
 
 
-def _text_box_paragraphs(p) -> list[Paragraph]:
-    """Text in text boxes anchored to the paragraph: cover pages often set the report's title
-    and the park's name in one. A box saved twice (DrawingML and a VML fallback in
-    mc:Fallback) is read once."""
-    out = []
+def _is_superscript(run) -> bool:
+    """A raised run (a footnote mark): its digits must not join the number before them."""
+    props = run.find(W_RPR)
+    align = props.find(W_VERTALIGN) if props is not None else None
+    return align is not None and align.get(W_VAL) == "superscript"
+
+
+def _text_boxes(p):
+    """The outermost text boxes (w:txbxContent) anchored in paragraph `p`.
+
+    DrawingML shapes (wps:txbx), VML shapes (v:textbox) and frames saved as shapes all
+    keep their content in a w:txbxContent. A box saved twice (DrawingML, and a VML copy in
+    mc:Fallback) is read once; a box inside another box is read with its outer box."""
     for box in p.iter(W_TXBX):
-        if any(parent.tag == MC_FALLBACK for parent in box.iterancestors()):
-            continue
-        for inner in box.iter(W_P):
-            text = _paragraph_text(inner)
+        outer = False
+        for parent in box.iterancestors():
+            if parent is p:
+                break
+            if parent.tag == MC_FALLBACK or parent.tag == W_TXBX:
+                outer = True
+                break
+        if not outer:
+            yield box
+
+
+def _text_box_blocks(p, numbers: "_TableNumbers") -> list:
+    """Paragraphs and tables of the text boxes anchored in `p`: cover pages set the title and
+    the park's name in one, and some reports put the whole 对照考核表 in one."""
+    out: list = []
+    for box in _text_boxes(p):
+        for child in _body_children(box):
+            if child.tag == W_TBL:
+                out.extend(_read_table(child, numbers))
+                continue
+            text = _paragraph_text(child)
             if text.strip():
                 out.append(Paragraph(text))
+            out.extend(_text_box_blocks(child, numbers))
     return out
 
 
@@ -234,6 +263,8 @@ def _cell_text(tc, nested: list) -> str:
             nested.append(child)
         else:
             lines.append(_paragraph_text(child))
+            nested.extend(t for box in _text_boxes(child) for t in box.iter(W_TBL)
+                          if next(t.iterancestors(W_TBL, W_TXBX)).tag == W_TXBX)
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(lines)

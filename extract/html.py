@@ -39,6 +39,7 @@ class _Collector(HTMLParser):
         self.text: list[str] = []
         self.text_line = 0
         self.skip = 0  # inside <script>/<style>
+        self.sup: int | None = None  # where the text of an open <sup> starts in self.cell
 
     def _line(self) -> int:
         return self.getpos()[0] + self.offset
@@ -63,8 +64,10 @@ class _Collector(HTMLParser):
         elif tag in ("td", "th") and self.stack:
             self.cell = []
             self.cell_attrs = (_span(a.get("rowspan")), _span(a.get("colspan")), self._line())
-        elif tag in ("sup", "sub") and self.cell is not None:
-            pass  # keep footnote letters as plain text
+        elif tag == "sup" and self.cell is not None:
+            self.sup = len(self.cell)  # footnote letters stay plain text, digits become '¹'
+        elif tag == "sub" and self.cell is not None:
+            pass
         elif tag in BLOCK_TAGS:
             target = self.cell if self.cell is not None else None
             if target is not None:
@@ -73,6 +76,9 @@ class _Collector(HTMLParser):
                 self._flush_text()
 
     def handle_endtag(self, tag):
+        if tag == "sup" and self.cell is not None and self.sup is not None:
+            self.cell[self.sup:] = [markup.superscript("".join(self.cell[self.sup:]))]
+            self.sup = None
         if tag in ("script", "style"):
             self.skip = max(0, self.skip - 1)
         elif tag in ("td", "th") and self.stack and self.cell is not None:

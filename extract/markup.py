@@ -24,6 +24,16 @@ _BR = regex.compile(r"<\s*br\s*/?\s*>", regex.I)
 _ENTITY = regex.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(text: str) -> str:
+    """What a superscript shows: a footnote letter stays a letter ('a'), but digits become
+    superscript digits ('¹'), so that '15.12' with a raised '1' is not read as 15.121."""
+    t = text.strip()
+    return t.translate(_SUPERSCRIPT_DIGITS) if t.isdigit() else t
+
+
 def _latex_to_text(expr: str) -> str:
     expr = _LATEX_WRAPPERS.sub(r"\1", expr)
     expr = _LATEX_CMD.sub(lambda m: LATEX_SYMBOLS.get(m.group(0), ""), expr)
@@ -41,7 +51,8 @@ def clean(text: str) -> str:
     if "$" in text:
         text = _MATH.sub(lambda m: _latex_to_text(m.group(1)), text)
     if "<" in text:
-        text = _SUP_SUB.sub(lambda m: m.group(2).strip(), text)
+        text = _SUP_SUB.sub(lambda m: superscript(m.group(2)) if m.group(1).lower() == "sup"
+                            else m.group(2).strip(), text)
         text = _BR.sub("\n", text)
         text = _TAG.sub(" ", text)
     if "&" in text:

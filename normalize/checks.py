@@ -95,7 +95,7 @@ def _check_printed(record: Record, formula: Formula, inputs, n: int | None, base
     if not results or any(e.fits(printed) for _, e in results):
         return
     reading, expected = results[0]
-    decimals = decimals_of(record.value_raw)
+    decimals = decimals_of(record)
     shown = format_like(expected.value, decimals)
     if shown == format_like(printed.value, decimals):
         shown = format_like(expected.value, (decimals or 0) + 2)

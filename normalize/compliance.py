@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ecopark.normalize.pools import YearPool, pools_by_year
 from ecopark.normalize.formulas import iva_construction_growth
-from ecopark.normalize.precision import half_step
+from ecopark.normalize.precision import record_step
 from ecopark.normalize.requirements import Requirement, Verdict, clean, judge, parse
 from ecopark.schemas import catalogue
 from ecopark.schemas.records import Record
@@ -120,7 +120,7 @@ def _compare_tables(recs: list[Record]) -> None:
 def _values_differ(a: Record, b: Record) -> bool:
     """Different beyond what the coarser printing of the two allows; text against text literally."""
     if a.value is not None and b.value is not None:
-        allowed = half_step(a.value_raw, a.value) + half_step(b.value_raw, b.value)
+        allowed = record_step(a) + record_step(b)
         return abs(a.value - b.value) > allowed + 1e-9 * max(1.0, abs(a.value))
     if a.value_text and b.value_text:
         return clean(a.value_text) != clean(b.value_text)

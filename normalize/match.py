@@ -9,7 +9,6 @@ requirement (indicator) or '-' (component), and its order in the table decide.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,13 +17,16 @@ from rapidfuzz import fuzz
 
 from ecopark.schemas import catalogue
 from ecopark.schemas.catalogue import Entry, normalize_unit
+from ecopark.schemas.text import fold, is_dash, squeeze
 
 FUZZY_ACCEPT = 88      # at or above: matched, flagged FUZZY_MATCH
 FUZZY_REVIEW = 72      # at or above: matched but LOW_MATCH_SCORE (review); below: UNMATCHED
 
 _YEAR_PREFIX = regex.compile(r"^(\d{4}|\*{4})年")
-_FOOTNOTE = regex.compile(r"(?<=[\p{Han})\]%])\^?(?:[a-dA-D]|\{[a-dA-D]\}|\*|\([a-dA-D1-9]\)|[①②③④])$")
-_LEFTOVER_MARKUP = regex.compile(r"</?[a-zA-Z][^<>]*>")
+# footnote marks after a name, looked for before NFKC turns '¹' into '1' and 'ᵃ' into 'a'
+_MARK = (r"(?:[a-dA-D]|\{[a-dA-D]\}|\*|＊|※|†|‡|§|#|\([a-dA-D1-9]\)|（[a-dA-D1-9]）|[\u2460-\u2473]"
+         r"|[\u00b9\u00b2\u00b3\u2070-\u209f\u1d2c-\u1dbf\u02b0-\u02ff])")
+_FOOTNOTE = regex.compile(r"(?<=[\p{Han})）\]%])\s*\^?(" + _MARK + r"+)\s*$")
 _SERIAL = regex.compile(r"[\d*]{1,2}")
 _VARIANTS = [("工业园内", "工业园区内"), ("SO₂", "SO2"), ("CO₂", "CO2"), ("NH₃", "NH3")]
 
@@ -34,6 +36,7 @@ class Label:
     text: str                 # normalised label ("{year}年工业增加值")
     year: int | None = None   # the year printed in it
     masked: bool = False
+    mark: str = ""            # the footnote mark taken off its end, as printed ("ᵃ", "a", "※")
 
 
 @dataclass
@@ -46,19 +49,20 @@ class Match:
 
 @lru_cache(maxsize=4096)
 def normalize_label(raw: str) -> Label:
-    s = unicodedata.normalize("NFKC", raw or "")
+    s, mark = (raw or "").strip(), ""
+    for _ in range(2):
+        m = _FOOTNOTE.search(s)
+        if m:
+            s, mark = s[:m.start()], m.group(1) + mark
     for a, b in _VARIANTS:
         s = s.replace(a, b)
-    s = "".join(_LEFTOVER_MARKUP.sub("", s).split())  # markup a reader left in, spaces
-    s = s.replace("（", "(").replace("）", ")")
+    s = fold(s)
     year = None
     m = _YEAR_PREFIX.match(s)
     if m:
         year = int(m.group(1)) if m.group(1).isdigit() else None
         s = catalogue.YEAR_PLACEHOLDER + s[m.end() - 1:]
-    for _ in range(2):
-        s = _FOOTNOTE.sub("", s)
-    return Label(s, year, "*" in s.replace(catalogue.YEAR_PLACEHOLDER, ""))
+    return Label(s, year, "*" in s.replace(catalogue.YEAR_PLACEHOLDER, ""), mark)
 
 
 @lru_cache(maxsize=2)
@@ -74,7 +78,7 @@ def _names(indicators_only: bool = False) -> tuple[tuple[str, Entry, bool], ...]
 
 
 def _number_pattern(number: str) -> regex.Pattern | None:
-    n = "".join(unicodedata.normalize("NFKC", number or "").split())
+    n = squeeze(number)
     if not n or not _SERIAL.fullmatch(n):
         return None
     return regex.compile("^" + n.replace("*", r"\d") + "$")
@@ -86,8 +90,8 @@ def _fits_number(entry: Entry, pattern: regex.Pattern | None) -> bool:
 
 def _kind_hint(requirement: str, assessed: str) -> str | None:
     """Components carry '-' in the requirement and 是否考核 cells; indicators carry a requirement."""
-    req = "".join((requirement or "").split())
-    if req in ("-", "—", "/", "–") and "".join((assessed or "").split()) in ("-", "—", "/", "–", ""):
+    req = squeeze(requirement)
+    if is_dash(req) and (is_dash(assessed) or not squeeze(assessed)):
         return "component"
     if req:
         return "indicator"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from ecopark.schemas.grid import Document, Row
+from ecopark.schemas.text import fold, simplify
 
 if TYPE_CHECKING:
     from .span import BaseYear
@@ -74,13 +75,13 @@ class Facts:
 
 
 def normalize_park_name(name: str) -> str:
-    name = unicodedata.normalize("NFKC", name)
-    name = _NAME_END.split("".join(name.split()))[0]
+    name = _NAME_END.split(fold(name))[0]
     return name.strip("：:，,。.;；")
 
 
 def first_year(patterns, lines) -> YearFact:
     for line in lines:
+        line = simplify(line)
         for pattern in patterns:
             m = pattern.search(line)
             if m:
@@ -94,7 +95,7 @@ def _labelled_cell(doc: Document, label: str) -> str:
     """A label in one cell ('园区名称', '通信地址') and its text in the next non-empty cell of the row."""
     for table in doc.tables:
         for row in table.rows:
-            texts = ["".join(c.text.split()) for c in row.cells]
+            texts = [fold(c.text) for c in row.cells]
             for i, t in enumerate(texts):
                 if t.rstrip(":：") == label:
                     rest = [x for x in texts[i + 1:] if x]
@@ -105,7 +106,7 @@ def _labelled_cell(doc: Document, label: str) -> str:
 
 def find(doc: Document) -> Facts:
     # a narrow cell wraps "园区名称：长春经济技\n术开发区"; Chinese lines join without a space
-    lines = [unicodedata.normalize("NFKC", text).replace("\n", "") for text, _ in doc.text_lines()]
+    lines = [simplify(unicodedata.normalize("NFKC", text)).replace("\n", "") for text, _ in doc.text_lines()]
     facts = Facts()
     for line in lines:
         m = _PARK_LABEL.search(line)
@@ -124,7 +125,7 @@ def find(doc: Document) -> Facts:
     facts.base_year = first_year([_BASE_YEAR], lines)
     facts.filed_year = first_year([_FILED], lines)
     facts.address = _labelled_cell(doc, "通信地址")
-    facts.text = "\n".join(p.text for p in doc.paragraphs)
+    facts.text = simplify("\n".join(p.text for p in doc.paragraphs))
     facts.region = region_of(facts)
     return facts
 
@@ -151,10 +152,24 @@ def table_base_year(context: list[str]) -> YearFact:
     return first_year([_BASE_YEAR], reversed(context))
 
 
-def heading_year(context: list[str]) -> YearFact:
-    """A year in the table's own heading, e.g. '三、2018年国家生态工业示范园区标准达标情况'."""
-    pattern = regex.compile(YEAR + r"\s*年\s*(?:度)?\s*(?:国家生态工业示范园区)?\s*(?:标准)?达标情况")
-    return first_year([pattern], reversed(context))
+_TABLE_TITLE = regex.compile(r"对照考核表|考核表|达标情况|指标表|评价表|指标体系|指标完成情况")
+_YEAR_RANGE = regex.compile(r"\d{4}\s*年?\s*[-—–~～至到]\s*\d{4}")
+_TITLE_YEAR = regex.compile(r"(?<!\d)" + YEAR + r"\s*年\s*度?|[(（]\s*" + YEAR + r"\s*[)）]")
+
+
+def title_year(context: list[str]) -> YearFact:
+    """The year in the table's own title line, nearest first: '三、2018年国家生态工业示范园区标准达标情况',
+    '对照考核表（2021年度）', '2021年度对照考核表'. A title line with two different years says nothing."""
+    for line in reversed(context):
+        t = fold(line)
+        if not _TABLE_TITLE.search(t) or "填报" in t or "基准年" in t or _YEAR_RANGE.search(t):
+            continue
+        years = {a or b for a, b in _TITLE_YEAR.findall(t)}
+        facts = [YearFact.parse(y) for y in years]
+        known = [f for f in facts if f.known]
+        if len(known) == 1:
+            return known[0]
+    return YearFact()
 
 
 def row_text(row: Row) -> str:

@@ -84,13 +84,31 @@ def _integer_rounding(number: float) -> float:
     return 0.5 * 10.0 ** zeros if zeros else 0.0
 
 
+def record_step(record: Record, rounded_integers: bool = False) -> float:
+    """`half_step` from what numbers.parse read (decimals, and the scale of 万/亿 and unit
+    conversion) instead of the printed text; records built without it fall back to the text."""
+    if record.value is None:
+        return 0.0
+    if record.value_decimals is None:
+        return half_step(record.value_raw, record.value, rounded_integers)
+    decimals, scale = record.value_decimals, record.value_scale or 1.0
+    printed = record.value / scale
+    step = 0.5 * 10.0 ** (-decimals)
+    if rounded_integers and float(printed).is_integer():
+        step = max(step, _integer_rounding(printed))
+    return step * abs(scale)
+
+
 def quantity(record: Record, as_input: bool = True) -> Quantity | None:
     """The record's value with the precision it was printed at; None when it has no number."""
     if record.value is None:
         return None
-    return Quantity(record.value, half_step(record.value_raw, record.value, rounded_integers=as_input))
+    return Quantity(record.value, record_step(record, rounded_integers=as_input))
 
 
-def decimals_of(raw: str) -> int | None:
-    parsed = printed_number(raw)
+def decimals_of(record: Record) -> int | None:
+    """Printed decimals of the record's value: numbers.parse's, else read off the printed text."""
+    if record.value_decimals is not None:
+        return record.value_decimals
+    parsed = printed_number(record.value_raw)
     return None if parsed is None else parsed[1]

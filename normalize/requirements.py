@@ -8,11 +8,12 @@ notice a report that prints a different requirement.
 """
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass, field
 
 import regex
+
+from ecopark.schemas.text import fold, is_dash
 
 # what a categorical requirement accepts and what plainly denies it
 ACCEPTS = {
@@ -59,16 +60,15 @@ _OPERATORS = {"≥": "ge", ">=": "ge", "≧": "ge", ">": "gt", "≤": "le", "<="
 
 
 def clean(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text or "")
-    t = t.replace("&gt;", ">").replace("&lt;", "<").replace("&ge;", "≥").replace("&le;", "≤")
-    return "".join(t.split())
+    """Squeezed, in simplified characters (markup and entities are gone already: extract/ removes them)."""
+    return fold(text)
 
 
 @lru_cache(maxsize=512)
 def parse(text: str) -> Requirement | None:
     """A Requirement, or None for "-", empty, masked ("≥**") or unrecognised text."""
     t = clean(text)
-    if not t or "*" in t or t in {"-", "—", "/", "–"}:
+    if not t or "*" in t or is_dash(t):
         return None
     if "增长率" in t:
         return _elasticity(t)

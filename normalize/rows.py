@@ -12,18 +12,42 @@ from dataclasses import dataclass, field
 import regex
 
 from ecopark.schemas import vocabulary
+from ecopark.schemas.catalogue import normalize_unit
 from ecopark.schemas.grid import Cell, Location, Row
+from ecopark.schemas.text import simplify
 
+from .numbers import known_units
 from .tables import LocatedTable, header_roles
 
 _REQUIREMENT_TEXT = regex.compile(r"当园区|达到|以上|以下|[≥≤<>＞＜]|缺水|京津冀|其他地区")
+
+
+_BRACKETED = regex.compile(r"^(.*?\S)\s*[(（]([^()（）]{1,12})[)）]\s*$", regex.S)
+
+
+def split_unit(name: str) -> tuple[str, str]:
+    """(label, unit) of a name cell that carries the unit too: '工业增加值（万元）', or
+    '人均工业增加值' with '万元/人' wrapped onto a line of its own. The unit is "" when there is none."""
+    lines = [ln for ln in name.split("\n") if ln.strip()]
+    if len(lines) > 1 and is_unit(lines[-1]):
+        return "\n".join(lines[:-1]), lines[-1].strip()
+    m = _BRACKETED.match(name)
+    if m and is_unit(m.group(2)):
+        return m.group(1), m.group(2).strip()
+    return name, ""
+
+
+def is_unit(text: str) -> bool:
+    """A unit the catalogue uses or converts from ('万元', '万元/人', '吨标煤/万元', '%')."""
+    unit = normalize_unit(simplify(text))
+    return unit == "%" or unit in known_units()
 
 
 @dataclass
 class RawRow:
     category: str
     number: str
-    name: str
+    name: str                              # as printed, a unit in it included
     unit: str
     requirement: str
     assessed: str
@@ -34,6 +58,11 @@ class RawRow:
     position: int = 0                      # 0-based order within the table
     truncated: bool = False
     extra_lines: list[int] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The name without a unit printed inside it: what is matched against the catalogue."""
+        return split_unit(self.name)[0]
 
 
 def _text(row: Row, index: int | None) -> str:
@@ -84,6 +113,8 @@ def read_rows(table: LocatedTable) -> list[RawRow]:
             continue
         category = _text(row, roles.get("category")) or category
         number = num or number
+        if not unit or not unit.strip("-—–/ "):
+            unit = split_unit(name)[1] or unit
         compliant_cell = row.cell(roles.get("compliant"))
         raw = RawRow(
             category=category, number=number, name=name, unit=unit, requirement=requirement,

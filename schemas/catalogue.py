@@ -7,7 +7,6 @@ variant is a data change, not a code change.
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -15,7 +14,7 @@ from importlib import resources
 import regex
 from rapidfuzz import fuzz, process
 
-from .text import fold
+from .text import fold, is_dash
 
 YEAR_PLACEHOLDER = "{year}"
 
@@ -95,17 +94,16 @@ _UNIT_SPELLINGS = [
     (regex.compile(r"人次"), "人"),
 ]
 
-DIMENSIONLESS = {"", "-", "—", "–", "/", "无", "—/—"}
+DIMENSIONLESS = {"", "/", "无", "—/—"}
 
 
 @lru_cache(maxsize=1024)
 def normalize_unit(text: str) -> str:
-    """One spelling per unit: NFKC, no spaces, common Latin abbreviations in Chinese."""
-    u = unicodedata.normalize("NFKC", text or "")
-    u = "".join(u.split())
+    """One spelling per unit: NFKC, no spaces, simplified characters, common Latin abbreviations in Chinese."""
+    u = fold(text)
     for pattern, repl in _UNIT_SPELLINGS:
         u = pattern.sub(repl, u)
-    if u in DIMENSIONLESS:
+    if u in DIMENSIONLESS or is_dash(u):
         return "—"
     return u
 

@@ -31,10 +31,11 @@ FLAGS: dict[str, Flag] = {
         Flag("MASKED", "digits of the value are masked ('*'); masked_digits says how many", True),
         Flag("MALFORMED", "the value looks numeric but is not a number (e.g. '-0.4.85'); value left empty", True),
         Flag("TEXT_VALUE", "the value is text where a number was expected; kept in value_text", True),
-        Flag("UNIT_CONVERTED", "the report's unit differed from the catalogue unit; value was converted", False),
+        Flag("UNIT_CONVERTED", "the report's unit (or a 万/亿 in the cell) differed from the catalogue unit; value was converted, the factor is in reasons", False),
         Flag("UNIT_UNKNOWN", "the report's unit could not be converted into the catalogue unit; value kept as printed", True),
         Flag("YEAR_MASKED", "the document masks the data year; data_year left empty", False),
-        Flag("YEAR_INFERRED", "no data year is printed; it was taken from the file name or the filing date (填报时间) minus one", False),
+        Flag("YEAR_INFERRED", "no data year is printed; it was inferred from label years, the file name or the filing date (填报时间) minus one; reasons name the source", False),
+        Flag("YEAR_UNKNOWN", "no data year is printed and none can be inferred; data_year left empty", True),
         # cross-checks (normalize/checks, normalize/compliance)
         Flag("INCONSISTENT", "the printed value disagrees with the value recomputed from its components", True),
         Flag("COMPLIANCE_MISMATCH", "the reported 是否达标 disagrees with the value and the requirement", True),

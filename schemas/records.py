@@ -22,6 +22,7 @@ EXTRA_COLUMNS = [
     "compliant_raw", "masked_digits", "compliant_computed", "suggestion", "suggested_value", "reasons",
     "reviewed", "decision", "table_index", "row_index", "format",
     "location_json", "header_location_json",
+    "name_mark", "value_mark", "value_decimals", "value_percent", "value_scale",
 ]
 
 COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
@@ -70,6 +71,11 @@ class Record:
     loc: Location | None = None
     header_loc: Location | None = None
     crop: str = ""                 # an image of the row under OUT_DIR (ecopark.crops), for review; no column
+    name_mark: str = ""            # a footnote mark printed after the name ("ᵃ", "a", "※"), taken off for matching
+    value_mark: str = ""           # a footnote mark printed after the number ("8※" → "※")
+    value_decimals: int | None = None  # decimals printed, as numbers.parse read them (precision of the checks)
+    value_percent: bool = False    # the value was printed with '%'
+    value_scale: float = 1.0       # value = printed number × value_scale (万/亿 in the cell, unit conversion)
 
     def flag(self, code: str, reason: str = "") -> None:
         if code not in flagcodes.FLAGS:

@@ -9,7 +9,9 @@ from ecopark.normalize.match import FUZZY_ACCEPT, match, normalize_label
     ("工业园区内企事业单位发生特别重大、重大突发环境事件数量", "I19"),
     ("工业固体废物综合利用率a", "I06"),
     ("工业固体废物综合利用率ᵃ", "I06"),
-    ("工业固体废物综合利用率 <sup>a</sup>", "I06"),  # if a reader ever leaves markup in
+    ("工业固体废物综合利用率¹", "I06"),              # a superscript digit, not the digit 1
+    ("工業固體廢物綜合利用率ᵃ", "I06"),              # traditional characters
+    ("再生水（中水）回用率※", "I16"),
     ("工业固体废物综合利用率 ^a", "I06"),
     ("再生资源循环利用率 b", "I07"),
     ("高新技术企业工业总产值 占园区工业总产值比例", "I01"),
@@ -28,6 +30,18 @@ from ecopark.normalize.match import FUZZY_ACCEPT, match, normalize_label
 ])
 def test_label_variants(label, expected):
     assert match(label).entry.id == expected
+
+
+def test_markup_is_removed_by_the_readers_not_by_the_matcher():
+    from ecopark.extract import markup
+
+    assert match(markup.clean("工业固体废物综合利用率 <sup>a</sup>")).entry.id == "I06"
+
+
+@pytest.mark.parametrize("label, mark", [("工业固体废物综合利用率ᵃ", "ᵃ"), ("再生资源循环利用率 b", "b"),
+                                         ("单位工业增加值综合能耗¹", "¹"), ("人均工业增加值", "")])
+def test_footnote_mark_is_kept_apart(label, mark):
+    assert normalize_label(label).mark == mark
 
 
 def test_year_in_label_is_kept():
