@@ -24,8 +24,8 @@ import pandas as pd
 
 from ecopark.schemas.records import COLUMNS, Record
 
-INT_COLUMNS = ["data_year", "label_year", "masked_digits", "table_index", "row_index"]
-FLOAT_COLUMNS = ["value", "match_score", "suggested_value"]
+INT_COLUMNS = ["data_year", "label_year", "masked_digits", "table_index", "row_index", "value_decimals"]
+FLOAT_COLUMNS = ["value", "match_score", "suggested_value", "value_scale"]
 DOCUMENT_COLUMNS = ["source_file", "status", "error", "format", "layout", "park_name", "data_year",
                     "tables", "records", "needs_review", "seconds", "notes", "sha256", "counters"]
 REVIEW_FIRST = ["record_key", "source_file", "location", "table_kind", "data_year", "indicator_id",

@@ -105,7 +105,7 @@ def decode_text(data: bytes) -> Decoded | None:
 
 def _too_doubtful(found: Decoded) -> bool:
     """Not text: a good share of it undecodable or rare characters (a few are damage, not binary)."""
-    return _doubt(found) > BINARY_DOUBT_SHARE * len(found.text) + 8
+    return _doubt(found, _common() | _traditional()) > BINARY_DOUBT_SHARE * len(found.text) + 8
 
 
 def read_limited(path: Path) -> bytes:
@@ -192,10 +192,24 @@ def _common() -> frozenset[str]:
     return frozenset(chars)
 
 
-def _doubt(found: Decoded) -> float:
+@functools.cache
+def _traditional() -> frozenset[str]:
+    """The 5,401 common traditional characters (Big5 level 1): a report in traditional characters
+    (a web copy from Hong Kong or Taiwan) is text, not binary, though they are rare in GB2312's sense."""
+    chars = set()
+    for lead in range(0xA4, 0xC7):
+        for trail in list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF)):
+            try:
+                chars.add(bytes([lead, trail]).decode("big5"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+def _doubt(found: Decoded, common: frozenset[str] | None = None) -> float:
     """Undecoded bytes plus, estimated from a sample, characters outside ASCII and GB2312: text read
     in the wrong encoding decodes to rare characters where the right one gives common ones."""
     sample = found.text[:20000]
-    common = _common()
+    common = _common() if common is None else common
     rare = sum(1 for ch in sample if ch > "\x7f" and ch not in common and ch != REPLACEMENT)
     return found.replaced + rare * len(found.text) / max(1, len(sample))
