@@ -67,6 +67,13 @@ def _table_year(table: LocatedTable, facts: Facts, source_file: str,
     return YearFact(), ""
 
 
+def _planned(column: ValueColumn, facts: Facts) -> bool:
+    """A year column later than the filing year holds targets, not data ('2025年' in a report filed
+    in 2023): no data of that year can exist yet."""
+    filed = facts.filed_year.value
+    return bool(filed and column.year.value and column.year.value > filed)
+
+
 def _masks_digits(rows: list[RawRow]) -> bool:
     """Whether a table hides digits with '*' (then a '*' after a number is masking, not a note)."""
     for raw in rows:
@@ -97,8 +104,10 @@ def records(tables: list[LocatedTable], facts: Facts, source_file: str, fmt: str
     for table, rows in read:
         year, inferred = _table_year(table, facts, source_file, label_year)
         star_is_mark = not _masks_digits([raw for raw, _ in rows])
+        columns = [(k, c) for k, c in enumerate(table.values) if not _planned(c, facts)]
+        if not table.values:
+            columns = [(None, None)]
         for raw, m in rows:
-            columns = list(enumerate(table.values)) or [(None, None)]
             for k, column in columns:
                 cell = raw.values[k][1] if k is not None else None
                 rec = _record(table, raw, m, column, cell, year, inferred, facts, source_file, fmt, star_is_mark)

@@ -87,7 +87,7 @@ def read_rows(table: LocatedTable) -> list[RawRow]:
         prev = out[-1] if out else None
         if not row.aligned:
             text = " ".join(c.text for c in row.filled)
-            if prev and _REQUIREMENT_TEXT.search(text):
+            if prev and _REQUIREMENT_TEXT.search(simplify(text)):
                 prev.requirement = _append(prev.requirement, text)
                 prev.extra_lines.append(row.loc.line or 0)
             continue

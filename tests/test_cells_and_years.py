@@ -188,3 +188,11 @@ def test_parse_marks_and_multipliers(raw, number, mark, multiplier):
 def test_parse_unit_after_thousands():
     v = numbers.parse("3,887万元")
     assert (v.number, v.unit, v.multiplier) == (3887, "万元", 1)
+
+
+def test_a_year_column_after_the_filing_year_holds_targets(tmp_path):
+    """'2020年' in a report filed in 2019 (填报时间：2019年5月19日) cannot hold data yet."""
+    text = _seed_text("002_4a25218a541a50f3").replace("\t2016年\t2018年", "\t2016年\t2020年")
+    records = _ingest_text(tmp_path, text)
+    assert {r.data_year for r in records if r.table_kind == "assessment"} == {2016}
+    assert not any(r.column_label == "2020年" for r in records)
