@@ -17,7 +17,9 @@ from pathlib import Path
 
 import regex
 
+from ecopark.schemas import vocabulary
 from ecopark.schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
+from ecopark.schemas.text import fold, is_dash
 
 from . import html, markup
 from .sniff import decode_text, read_limited
@@ -148,13 +150,19 @@ class PipeLayout(Layout):
             if not block:
                 return
             width = max(len(cells) for cells, _, _ in block)
+            roles: dict[int, str] = {}
             for cells, no, complete in block:
                 filled = [c for c in cells if c]
                 aligned = complete or len(filled) != 1 or width == 1
+                header = vocabulary.header_columns(cells) if len(cells) == width else None
+                if header:
+                    roles = {i: col.role for i, col in header.items()}
                 if complete:
                     cells = cells + [""] * (width - len(cells))
                 elif aligned and len(cells) < width:
-                    cells = [""] * (width - len(cells)) + cells  # vanished merged cells were leading
+                    # vanished merged cells were leading, unless trailing cells were empty too
+                    cells = [""] * _leading_gap(cells, roles, width) + cells
+                    cells += [""] * (width - len(cells))
                 elif not aligned:
                     cells = filled
                 row_cells = [Cell(markup.clean(t), Location(line=no, column=i + 1) if aligned
@@ -181,6 +189,45 @@ class PipeLayout(Layout):
                 out.paragraph(line, no)
         end_block()
         return out.done()
+
+
+def _leading_gap(cells: list[str], roles: dict[int, str], width: int) -> int:
+    """How many leading cells a web copy dropped from a short row.
+
+    Merged 分类/序号 cells vanish at the front, so the row is right-aligned by default; but an
+    empty trailing cell (备注, 目标值) vanishes too, so the row may sit further left. Each possible
+    placement is scored by how well its cells fit the header's columns (a label under 指标, a unit
+    under 单位, 是/否 under 是否考核 …); another placement wins only when it fits clearly better."""
+    default = width - len(cells)
+    if not roles:
+        return default
+    scores = {k: sum(_fit(roles.get(k + i), c) for i, c in enumerate(cells)) for k in range(default + 1)}
+    best = max(scores, key=lambda k: (scores[k], k))
+    return best if scores[best] >= scores[default] + 2 else default
+
+
+_ASSESSED_WORDS = {"是", "否", "必选", "-", "—", "/"}
+
+
+def _fit(role: str | None, text: str) -> float:
+    t = fold(text)
+    if not t or role is None:
+        return 0.0
+    han = sum(1 for ch in t if "\u4e00" <= ch <= "\u9fff")
+    numeric = bool(regex.fullmatch(r"[-+]?[\d*.,]+%?", t))
+    if role == "name":
+        return 2.0 if han >= 2 and len(t) >= 4 and not numeric else -2.0
+    if role == "number":
+        return 1.0 if len(t) <= 3 and (numeric or t in _ASSESSED_WORDS) else -1.0
+    if role == "unit":
+        return 1.0 if len(t) <= 10 and han <= 5 and not numeric else -2.0
+    if role == "assessed":
+        return 1.0 if t in _ASSESSED_WORDS else -1.0
+    if role in ("value", "target"):
+        return 1.0 if numeric or is_dash(t) or len(t) <= 4 else -1.0
+    if role == "requirement":
+        return 1.0 if regex.search(r"[≥≤<>]|^-$|达标|完成|具备|以上|以下|当园区", t) or numeric else -0.5
+    return 0.0
 
 
 LAYOUTS: list[Layout] = [TikaLayout(), MineruLayout(), PipeLayout()]
