@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ecopark import __version__
 from ecopark.extract import limits as file_limits
 from ecopark.schemas.flags import FLAGS
 
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ecopark", description=(
         "Extract the HJ 274-2015 indicator tables of eco-industrial park evaluation reports "
         "into a reviewable dataset."), epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"ecopark {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", help="read every new or changed report under INPUT_DIR into OUT_DIR",
                        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,

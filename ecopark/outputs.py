@@ -22,10 +22,9 @@ from typing import Callable
 
 import pandas as pd
 
+from ecopark.columns import csv_ready, typed
 from ecopark.schemas.records import COLUMNS, Record
 
-INT_COLUMNS = ["data_year", "label_year", "masked_digits", "table_index", "row_index", "value_decimals"]
-FLOAT_COLUMNS = ["value", "match_score", "suggested_value", "value_scale"]
 DOCUMENT_COLUMNS = ["source_file", "status", "error", "format", "layout", "park_name", "data_year",
                     "tables", "records", "needs_review", "seconds", "notes", "sha256", "counters"]
 REVIEW_FIRST = ["record_key", "source_file", "location", "table_kind", "data_year", "indicator_id",
@@ -46,7 +45,7 @@ def cap_cell(value):
 def capped(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for col in frame.columns:
-        if frame[col].dtype == object:
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col].dtype):
             frame[col] = frame[col].map(cap_cell)
     return frame
 
@@ -102,16 +101,12 @@ def clear_staging(out_dir: Path) -> None:
 
 
 def records_frame(records: list[Record]) -> pd.DataFrame:
-    frame = pd.DataFrame([r.as_row() for r in records], columns=COLUMNS)
-    for col in INT_COLUMNS:
-        frame[col] = pd.array(frame[col], dtype="Int64")
-    for col in FLOAT_COLUMNS:
-        frame[col] = pd.to_numeric(frame[col]).astype("float64")
-    return frame
+    """Typed as the column dictionary says (ecopark.columns): real booleans, nullable years."""
+    return typed(pd.DataFrame([r.as_row() for r in records], columns=COLUMNS), "records")
 
 
 def write_csv(frame: pd.DataFrame, path: Path, bom: bool = True) -> None:
-    atomic_write(path, lambda tmp: capped(frame).to_csv(tmp, index=False,
+    atomic_write(path, lambda tmp: capped(csv_ready(frame)).to_csv(tmp, index=False,
                                                          encoding="utf-8-sig" if bom else "utf-8"))
 
 
@@ -128,7 +123,7 @@ def write_records(records: list[Record], out_dir: Path, stage: Staging | None = 
 
 
 def review_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    review = frame[frame["needs_review"] == "true"]
+    review = frame[frame["needs_review"]]
     ordered = REVIEW_FIRST + [c for c in review.columns if c not in REVIEW_FIRST]
     return review[ordered]
 
@@ -142,9 +137,7 @@ def write_review(frame: pd.DataFrame, out_dir: Path, stage: Staging | None = Non
 
 
 def documents_frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
-    frame["data_year"] = pd.array(frame["data_year"], dtype="Int64")
-    return frame
+    return typed(pd.DataFrame(rows, columns=DOCUMENT_COLUMNS), "documents")
 
 
 def write_documents(rows: list[dict], out_dir: Path, stage: Staging | None = None) -> None:
@@ -154,13 +147,14 @@ def write_documents(rows: list[dict], out_dir: Path, stage: Staging | None = Non
 
 def rebuild(store, out_dir: str | Path, input_root: str | Path | None = None) -> dict:
     """Every output of OUT_DIR from the store: records, review, panel (CSV and Parquet), documents.csv,
-    corrections.csv, review.html and its crops. Returns counts for the summary line."""
-    from ecopark import crops, panel, review, review_html
+    corrections.csv, review.html and its crops, and the analyst's files (api.write_extras). Returns counts for the summary line."""
+    from ecopark import api, crops, panel, review, review_html
 
     out_dir = Path(out_dir)
     documents = store.documents()
     records = [r for res in documents for r in res.records]
     review.apply_decisions(records, store.decisions())
+    api.finish(records)    # checks across reports: over the whole dataset, after the decisions
     root = input_root if input_root is not None else store.meta("input_root")
     if root:
         paths = {e.source_file: Path(root) / os.fsdecode(e.path) for e in store.dataset() if not e.skipped}
@@ -170,10 +164,12 @@ def rebuild(store, out_dir: str | Path, input_root: str | Path | None = None) ->
     try:
         frame = write_records(records, out_dir, stage)
         review_rows = write_review(frame, out_dir, stage)
-        panel.write_panel(records, out_dir, stage)
-        write_documents([res.as_row() for res in documents], out_dir, stage)
+        built = panel.write_panel(records, out_dir, stage)
+        document_rows = [res.as_row() for res in documents]
+        write_documents(document_rows, out_dir, stage)
         review.write_corrections_from_store(records, store, out_dir, stage)
         review_html.write(records, out_dir, path=stage.path(review_html.FILE_NAME))
+        api.write_extras(out_dir, frame, built, documents_frame(document_rows), stage)
         stage.commit()
     except BaseException:
         stage.abandon()

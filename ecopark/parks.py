@@ -1,14 +1,21 @@
-"""One name per park, so that a park's reports line up in the panel.
+"""One id per park, so that a park's reports line up in the panel.
 
 Reports name the same park in long and short forms (长春经开区 / 长春经济技术
-开发区, 武进经发区 / 江苏武进经济开发区). Only abbreviations of the park
-*type* at the end of the name are expanded, and a province prefix is dropped
-only when the shorter name is also seen: 长春汽车经济技术开发区 stays a park of
-its own, and 经济开发区 is never confused with 经济技术开发区.
+开发区, 武进经发区 / 江苏武进经济开发区). A park's id is its full official
+name. Known spellings are data (`schemas/data/parks.csv`: park_id, alias), so
+adding one seen in a report is a one-line change. A name not listed there is
+normalised by rule: only abbreviations of the park *type* at the end of the
+name are expanded, and a province prefix is dropped only when the shorter name
+is also seen: 长春汽车经济技术开发区 stays a park of its own, and 经济开发区 is
+never confused with 经济技术开发区.
 """
 from __future__ import annotations
 
+import csv
 import unicodedata
+from functools import lru_cache
+from importlib import resources
+
 import regex
 
 # short type suffix -> full type suffix (longest first)
@@ -53,13 +60,33 @@ def _without_province(name: str) -> str | None:
     return rest if len(core) >= 2 else None
 
 
+@lru_cache(maxsize=1)
+def listed() -> dict[str, str]:
+    """canonical(spelling) -> park id, from parks.csv (each id also stands for itself)."""
+    table = {}
+    with resources.files("ecopark.schemas").joinpath("data", "parks.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            park_id = row["park_id"].strip()
+            for name in (park_id, row["alias"]):
+                key = canonical(name)
+                if table.setdefault(key, park_id) != park_id:
+                    raise ValueError(f"parks.csv: “{name}” is listed for both {table[key]} and {park_id}")
+    return table
+
+
 def unify(names) -> dict[str, str]:
-    """Each name seen -> the name the panel uses for its park (the full form, with the province
-    when one of the report's spellings carries it)."""
+    """Each name seen -> its park id: the id parks.csv lists for it, else the full form of the
+    name (with the province when one of the spellings seen carries it)."""
+    table = listed()
     seen = {canonical(n) for n in names if n}
     full = {}
     for c in seen:
         short = _without_province(c)
         if short and short in seen:
             full[short] = c
-    return {n: full.get(canonical(n), canonical(n)) for n in set(names)}
+    ids = {}
+    for n in set(names):
+        c = canonical(n)
+        c = full.get(c, c)
+        ids[n] = table.get(c) or table.get(_without_province(c) or "", c)
+    return ids

@@ -82,6 +82,10 @@ def decode_excel_text(raw: bytes) -> str:
 
 
 def read_corrections_file(path: Path) -> CorrectionsFile:
+    if path.suffix.lower() == ".xlsx":   # review.xlsx: the same rows, from Excel
+        from ecopark.excel import read_review_file
+
+        return read_review_file(path)
     if not path.exists():
         return CorrectionsFile([], [], ",")
     text = decode_excel_text(path.read_bytes())
@@ -303,11 +307,23 @@ def migrate_key(key: str, sha_of: dict[str, str]) -> str:
 
 
 def import_corrections(store, out_dir: str | Path, sha_of: dict[str, str] | None = None) -> int:
-    """Take into the store every decision a person typed into corrections.csv since it was written.
+    """Take into the store every decision a person typed into corrections.csv (or review.xlsx) since
+    it was written.
 
     Only what differs from what ecopark last wrote there counts (the snapshot), so a stale file
     never undoes a decision made elsewhere (the review app); every change is appended, as typed."""
-    found = read_corrections_file(corrections_path(out_dir))
+    from ecopark import excel
+
+    csv_path = corrections_path(out_dir)
+    sources = [csv_path]
+    workbook = Path(out_dir) / excel.REVIEW_FILE      # review.xlsx, when a person edited it
+    if not excel.untouched(workbook, csv_path):
+        sources.append(workbook)
+    sources.sort(key=lambda p: p.stat().st_mtime if p.exists() else 0.0)   # the file saved last goes last
+    return sum(_import_file(store, read_corrections_file(p), p.name, sha_of) for p in sources)
+
+
+def _import_file(store, found: CorrectionsFile, origin: str, sha_of: dict[str, str] | None) -> int:
     if not found.rows:
         return 0
     sha_of = sha_of if sha_of is not None else store.sha_of_source_file()
@@ -329,7 +345,7 @@ def import_corrections(store, out_dir: str | Path, sha_of: dict[str, str] | None
         if latest is None and not any(typed[:3]) and not row["_extra"]:
             continue
         store.decide(key, made.decision, made.corrected_value, made.note, made.extra, made.decimal_comma,
-                     origin=FILE_NAME)
+                     origin=origin)
         taken += 1
     return taken
 

@@ -109,7 +109,7 @@ def _compare_tables(recs: list[Record]) -> None:
     if a is not None and c is not None and a != c:
         problems.append(f"是否为考核指标: “{assessment.assessed_raw or assessment.assessed}” in the assessment table, "
                         f"“{compliance.assessed_raw or compliance.assessed}” in the compliance table")
-    if _values_differ(assessment, compliance):
+    if values_differ(assessment, compliance):
         problems.append(f"value: “{assessment.value_raw.strip()}” in the assessment table, "
                         f"“{compliance.value_raw.strip()}” in the compliance table")
     for problem in problems:
@@ -117,7 +117,7 @@ def _compare_tables(recs: list[Record]) -> None:
         compliance.flag("TABLES_DISAGREE", problem)
 
 
-def _values_differ(a: Record, b: Record) -> bool:
+def values_differ(a: Record, b: Record) -> bool:
     """Different beyond what the coarser printing of the two allows; text against text literally."""
     if a.value is not None and b.value is not None:
         allowed = record_step(a) + record_step(b)

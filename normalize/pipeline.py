@@ -40,6 +40,9 @@ def read_document(doc: Document, source_file: str) -> DocumentResult:
     result.records = build_records(found, facts, source_file=source_file, fmt=doc.format)
     pools = pools_by_year(result.records)
     facts.planning_base = base_year(result.records, facts, pools)
+    for record in result.records:   # carried on each record for the checks across reports
+        record.planning_base_year = facts.planning_base.year
+        record.planning_base_source = facts.planning_base.source
     check_consistency(result.records, facts, pools)
     check_compliance(result.records, facts, pools)
     return result

@@ -43,6 +43,9 @@ FLAGS: dict[str, Flag] = {
         Flag("SPAN_UNKNOWN", "the years since the planning base year could not be inferred; checks needing it skipped", False),
         Flag("REQUIREMENT_DIFFERS", "the report prints a requirement other than HJ 274-2015's; compliance uses the standard's", False),
         Flag("REQUIREMENT_ASSUMED", "the requirement depends on what the report does not state (region, sign of growth); compliance computed under the assumption in reasons", False),
+        # across reports (normalize/across, over the whole dataset)
+        Flag("REPORTS_DISAGREE", "another report of the same park prints a different value for this year and indicator, or for this planning base-year value; reasons name it", True),
+        Flag("PARK_UNKNOWN", "the report gives no park name; the value cannot be lined up with the park's other reports (panel park_id unknown:FILE)", False),
         Flag("CORRECTION_INVALID", "corrections.csv says correct but corrected_value is not a usable value; the record stays in review", True),
         # damaged source bytes
         Flag("UNDECODED_BYTES", "bytes of the source file could not be decoded where this row is printed and show as \ufffd; check it against the source", True),

@@ -20,7 +20,7 @@ EXTRA_COLUMNS = [
     "record_key", "indicator_name", "column_label", "label_year", "match_score",
     "category_raw", "number_raw", "unit_raw", "requirement_raw", "assessed_raw",
     "compliant_raw", "masked_digits", "compliant_computed", "suggestion", "suggested_value", "reasons",
-    "reviewed", "decision", "table_index", "row_index", "format",
+    "reviewed", "decision", "table_index", "row_index", "format", "planning_base_year", "planning_base_source",
     "location_json", "header_location_json",
     "name_mark", "value_mark", "value_decimals", "value_percent", "value_scale",
 ]
@@ -76,6 +76,8 @@ class Record:
     value_decimals: int | None = None  # decimals printed, as numbers.parse read them (precision of the checks)
     value_percent: bool = False    # the value was printed with '%'
     value_scale: float = 1.0       # value = printed number × value_scale (万/亿 in the cell, unit conversion)
+    planning_base_year: int | None = None  # the document's planning base year, when known
+    planning_base_source: str = ""         # "text" (stated) or "data" (fitted to the printed values)
 
     def flag(self, code: str, reason: str = "") -> None:
         if code not in flagcodes.FLAGS:
@@ -91,15 +93,14 @@ class Record:
         return flagcodes.forces_review(self.flags)
 
     def as_row(self) -> dict:
-        """A flat dict in COLUMNS order, as written to CSV and Parquet."""
+        """A flat dict in COLUMNS order; `needs_review` and `reviewed` are real booleans (CSV
+        writes them `true`/`false`, as the contract says)."""
         row = {}
         for name in COLUMNS:
             if name == "flags":
                 row[name] = flagcodes.join(self.flags)
             elif name == "needs_review":
-                row[name] = "true" if self.needs_review else "false"
-            elif name == "reviewed":
-                row[name] = "true" if self.reviewed else "false"
+                row[name] = self.needs_review
             elif name == "reasons":
                 row[name] = " | ".join(self.reasons)
             elif name in _LOCATION_COLUMNS:
