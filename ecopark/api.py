@@ -132,7 +132,7 @@ def _read_in_memory(source: Path, corrections, jobs: int) -> Dataset:
     if corrections is not None:
         sha_of = {t.source_file: t.sha256 for t in tasks}
         review.apply_decisions(records, _decisions(Path(corrections), sha_of))
-    finish(records)
+    check_across_reports(records)
     built = panel.build(records)
     frame = outputs.records_frame(records)
     docs = outputs.documents_frame([res.as_row() for res in documents])
@@ -182,7 +182,7 @@ def _add_decisions(path: Path, out: Path) -> None:
                              made.decimal_comma, origin=made.origin)
 
 
-def finish(records) -> None:
+def check_across_reports(records) -> None:
     """The dataset-wide step between the decisions and the outputs: the checks across reports."""
     from ecopark import panel
     from ecopark.normalize.across import check_across

@@ -1,8 +1,9 @@
 """The column dictionary: every column of records, panel and documents, its type and meaning.
 
-One table drives three things, so they cannot drift apart: the dtypes the frames
-get (`typed`), hence what Parquet stores (booleans as booleans, years as nullable
-integers, small code sets as categoricals); `OUT_DIR/columns.csv`; and the README.
+One table drives both, so they cannot drift apart: the dtypes the frames get
+(`typed`), hence what Parquet stores (booleans as booleans, years as nullable
+integers, small code sets as categoricals), and `OUT_DIR/columns.csv` (also a
+sheet of panel.xlsx).
 CSV files write booleans as `true`/`false`, as the output contract says.
 
 The contract fixes the column name `flags` in records.csv / records.parquet. A
@@ -193,13 +194,6 @@ def write_dictionary(path: str | Path) -> None:
     from ecopark.outputs import atomic_write
 
     atomic_write(Path(path), lambda tmp: frame().to_csv(tmp, index=False, encoding="utf-8-sig"))
-
-
-def markdown(table: str) -> str:
-    """The dictionary of one table as a Markdown table (for the README)."""
-    lines = ["| column | type | meaning |", "|---|---|---|"]
-    lines += [f"| `{c.name}` | {c.type} | {c.meaning} |" for c in BY_TABLE[table].values()]
-    return "\n".join(lines)
 
 
 def frame():

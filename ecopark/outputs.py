@@ -154,7 +154,7 @@ def rebuild(store, out_dir: str | Path, input_root: str | Path | None = None) ->
     documents = store.documents()
     records = [r for res in documents for r in res.records]
     review.apply_decisions(records, store.decisions())
-    api.finish(records)    # checks across reports: over the whole dataset, after the decisions
+    api.check_across_reports(records)    # checks across reports: over the whole dataset, after the decisions
     root = input_root if input_root is not None else store.meta("input_root")
     if root:
         paths = {e.source_file: Path(root) / os.fsdecode(e.path) for e in store.dataset() if not e.skipped}

@@ -194,10 +194,6 @@ def build(records: list[Record], ids: dict[str, str] | None = None) -> Panel:
     return Panel(long, wide(long), frame_of(loose, "panel_undated"))
 
 
-def panel_frame(records: list[Record]) -> pd.DataFrame:
-    return build(records).long
-
-
 FILES = {"panel": "long", "panel_wide": "wide", "panel_undated": "undated"}
 
 
