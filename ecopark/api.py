@@ -204,7 +204,7 @@ def write_extras(out: str | Path, records: pd.DataFrame, built, documents: pd.Da
     where = stage.path if stage else (lambda name: out / name)
     corrections = (stage.dir if stage else out) / review.FILE_NAME
     columns.write_dictionary(where("columns.csv"))
-    excel.write_review_from_corrections(corrections, where(excel.REVIEW_FILE))
+    excel.write_review_from_corrections(corrections, where(excel.REVIEW_FILE), where(excel.STAMP_FILE))
     excel.write_panel({"panel": built.long, "panel_wide": built.wide, "panel_undated": built.undated,
                        "columns": columns.frame()}, where(excel.PANEL_FILE))
     report_html.write(records, built.long, out, documents, path=where(report_html.FILE_NAME))

@@ -13,7 +13,6 @@ column dictionary, one sheet each.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 REVIEW_FILE = "review.xlsx"
@@ -123,23 +122,31 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def untouched(workbook: Path, corrections: Path) -> bool:
-    """review.xlsx as ecopark wrote it (it then carries corrections.csv's mtime): nothing to import."""
-    return (not workbook.is_file() or corrections.exists()
-            and workbook.stat().st_mtime_ns == corrections.stat().st_mtime_ns)
+STAMP_FILE = ".review.xlsx.stamp"
 
 
-def write_review_from_corrections(corrections: Path, path: Path) -> Path:
-    """review.xlsx holding exactly the rows of the corrections file `corrections`, marked as a copy
-    of it (its mtime; see `untouched`)."""
+def _stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_mtime_ns} {st.st_size}"
+
+
+def untouched(workbook: Path) -> bool:
+    """review.xlsx as ecopark wrote it (size and mtime as noted in the stamp beside it): nobody saved
+    it since, so it holds no decision to import (corrections.csv may have changed meanwhile)."""
+    stamp = workbook.with_name(STAMP_FILE)
+    return not workbook.is_file() or stamp.is_file() and stamp.read_text().strip() == _stamp(workbook)
+
+
+def write_review_from_corrections(corrections: Path, path: Path, stamp: Path | None = None) -> Path:
+    """review.xlsx holding exactly the rows of the corrections file `corrections`, and its stamp
+    (`stamp`, default beside it; see `untouched`)."""
     from ecopark import review
+    from ecopark.outputs import atomic_write
 
     found = review.read_corrections_file(corrections)
     rows = [row | row.get("_extra", {}) for row in found.rows]
     write_review(rows, review.COLUMNS + found.extra_columns, path)
-    if corrections.exists():
-        stamp = corrections.stat().st_mtime_ns
-        os.utime(path, ns=(stamp, stamp))
+    atomic_write(stamp or path.with_name(STAMP_FILE), lambda f: f.write(_stamp(path)), text=True)
     return path
 
 

@@ -317,7 +317,7 @@ def import_corrections(store, out_dir: str | Path, sha_of: dict[str, str] | None
     csv_path = corrections_path(out_dir)
     sources = [csv_path]
     workbook = Path(out_dir) / excel.REVIEW_FILE      # review.xlsx, when a person edited it
-    if not excel.untouched(workbook, csv_path):
+    if not excel.untouched(workbook):
         sources.append(workbook)
     sources.sort(key=lambda p: p.stat().st_mtime if p.exists() else 0.0)   # the file saved last goes last
     return sum(_import_file(store, read_corrections_file(p), p.name, sha_of) for p in sources)
