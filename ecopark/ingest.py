@@ -117,8 +117,8 @@ def ingest_file(path: Path, root: Path | None = None, source_file: str | None = 
         result.error = "too deeply nested to read: the file's structure nests beyond any real report"
     except Exception as e:  # a bug or a file we did not foresee: keep the batch going
         result.status = "error"
-        result.error = f"could not read this file ({type(e).__name__}: {e})"
-        result.notes.append(traceback.format_exc(limit=3).strip().splitlines()[-1])
+        result.error = extract.failure(e)
+        result.notes.append("details for a bug report: " + traceback.format_exc(limit=3).strip().splitlines()[-1])
     result.seconds = time.perf_counter() - started
     return result
 

@@ -37,12 +37,34 @@ UNREADABLE = {
 }
 
 
+# format -> how a sentence names the file
+THE_FILE = {"text": "the text file", "html": "the HTML file", "docx": "the Word file",
+            "doc": "the Word file", "pdf": "the PDF"}
+
+
 def read(path: str | Path) -> Document:
+    """The file as a Document, or a ReadError whose message is a sentence for a person.
+
+    Readers raise ReadError for what they foresee; whatever else escapes a reader
+    (a library's own exception on a damaged file) is put in words here, by the
+    reader's `explain(path, error)` when it has one, else by the kind of error.
+    MemoryError is left to the caller, which enforces the memory limit."""
     path = Path(path)
-    fmt = sniff(path)
+    try:
+        fmt = sniff(path)
+    except Exception as error:  # noqa: BLE001 - a file too broken to tell its format
+        raise ReadError(failure(error)) from error
     if fmt in UNREADABLE:
         raise ReadError(UNREADABLE[fmt])
-    return reader_for(fmt).read(path)
+    reader = reader_for(fmt)
+    try:
+        return reader.read(path)
+    except (ReadError, MemoryError):
+        raise
+    except Exception as error:  # noqa: BLE001 - every other failure becomes a sentence
+        explain = getattr(reader, "explain", None)
+        sentence = explain(path, error) if explain else None
+        raise ReadError(sentence or failure(error, THE_FILE[fmt])) from error
 
 
 def reader_for(fmt: str) -> base.Reader:
@@ -51,6 +73,19 @@ def reader_for(fmt: str) -> base.Reader:
     if reader.FORMAT != fmt:
         raise TypeError(f"{READERS[fmt]} reads {reader.FORMAT!r}, registered for {fmt!r}")
     return reader
+
+
+def failure(error: BaseException, the_file: str = "the file") -> str:
+    """A sentence for an exception no reader foresaw, by its kind; never the exception's bare name."""
+    if isinstance(error, RecursionError):
+        return f"too deeply nested to read: {the_file} nests tables or elements deeper than any real report"
+    if isinstance(error, MemoryError):
+        return f"too large to read: {the_file} needs more memory than is available"
+    if isinstance(error, (UnicodeError, ValueError, IndexError, KeyError, EOFError, OverflowError)):
+        return f"{the_file} is damaged: part of its content is not what its format allows"
+    if isinstance(error, OSError):
+        return f"{the_file} cannot be read from disk ({error.strerror or 'input/output error'})"
+    return f"{the_file} could not be read: it is damaged or built in a way the reader does not handle"
 
 
 def discover(root: str | Path) -> list[Path]:

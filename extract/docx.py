@@ -10,11 +10,13 @@ first column, "" in the cells the merge covers.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from docx.oxml.ns import qn
 from lxml import etree
 
+from ecopark.extract import limits
 from ecopark.schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
 
 from . import ooxml
@@ -85,27 +87,72 @@ def _open_body(path: Path):
 
     python-docx would parse every part of the package and wrap each element in
     its own classes; a reader that only walks the body is several times faster
-    without that."""
+    without that. Every way a package can be broken ends in a sentence here."""
+    part = "word/document.xml"
     try:
         with zipfile.ZipFile(path) as package:
             part = _main_part(package)
-            root = etree.fromstring(ooxml.transitional(package.read(part)), PARSER)  # Strict reads as Transitional
-    except zipfile.BadZipFile:
-        raise ReadError("the Word file is damaged: it is not a valid DOCX (ZIP) package") from None
-    except KeyError as e:
-        raise ReadError(f"the Word file is damaged: a part of the DOCX package is missing ({e})") from None
+            root = etree.fromstring(ooxml.transitional(_read_part(package, part)), PARSER)  # Strict reads as Transitional
+    except zipfile.BadZipFile as e:
+        raise ReadError(f"the Word file is damaged ({_zip_damage(str(e))})") from None
+    except (zlib.error, EOFError):
+        raise ReadError("the Word file is damaged (the compressed data of its document part is corrupt: "
+                        "the copy was cut short or altered)") from None
+    except KeyError:
+        raise ReadError(f"the Word file is damaged: its document part is missing ({part})") from None
+    except NotImplementedError:
+        raise ReadError("the Word file is packed with a ZIP compression method that cannot be read; "
+                        "open it in Word and save it again") from None
+    except RuntimeError as e:
+        if "encrypted" not in str(e) and "password" not in str(e):
+            raise
+        raise ReadError("the Word file is password-protected (its ZIP parts are encrypted)") from None
     except etree.XMLSyntaxError as e:
-        raise ReadError(f"the Word file is damaged: its document XML cannot be parsed ({e})") from None
+        raise ReadError(_xml_damage(e)) from None
     body = root.find(qn("w:body"))
     if body is None:
         raise ReadError("not a Word document: the DOCX package has no document body")
     return body
 
 
+def _read_part(package: zipfile.ZipFile, name: str) -> bytes:
+    """One part's bytes, refused before inflating when it is over the part or element limits
+    (a zip bomb inflates kilobytes into gigabytes)."""
+    info = package.getinfo(name)
+    cap = limits.current().part_bytes
+    if info.file_size > cap:
+        raise limits.too_large(f"a DOCX part ({name}) of {info.file_size / limits.MB:,.0f} MB inflated", "part_mb")
+    with package.open(info) as f:
+        data = f.read(cap + 1)  # the header's size is not trusted: read no more than the limit
+    if len(data) > cap:
+        raise limits.too_large(f"a DOCX part ({name}) of more than {limits.current().part_mb:,} MB inflated",
+                               "part_mb")
+    elements = data.count(b"<")
+    if elements > limits.current().xml_elements:
+        raise limits.too_large(f"a DOCX part ({name}) of {elements:,} XML elements", "xml_elements")
+    return data
+
+
+def _zip_damage(message: str) -> str:
+    if "CRC" in message:
+        return "a checksum does not match: the copy was altered or damaged in transfer"
+    if "not a zip file" in message:
+        return "it is not a valid DOCX (ZIP) package"
+    return "its ZIP structure is broken: the copy was cut short or altered"
+
+
+def _xml_damage(error: etree.XMLSyntaxError) -> str:
+    message = (error.msg or "").split(",")[0].strip()
+    if "depth" in message.lower():
+        return "too deeply nested to read: the Word file's XML nests deeper than any real document"
+    where = f" near line {error.lineno}" if error.lineno else ""
+    return f"the Word file is damaged (its document XML is malformed{where}: {message or 'cannot be parsed'})"
+
+
 def _main_part(package: zipfile.ZipFile) -> str:
     """Where the package's relationships say the document is (word/document.xml by default)."""
     try:
-        rels = etree.fromstring(package.read("_rels/.rels"), PARSER)
+        rels = etree.fromstring(_read_part(package, "_rels/.rels"), PARSER)
     except (KeyError, etree.XMLSyntaxError):
         return "word/document.xml"
     for rel in rels:
@@ -204,9 +251,14 @@ def _read_table(tbl, numbers: _TableNumbers) -> list[Table]:
     number = numbers.next()
     grid: list[list[str]] = []
     nested = []
+    cap = limits.current()
     for tr in _unwrap(tbl, W_TR):
         grid.append(_read_row(tr, nested))
+        if len(grid) > cap.table_rows:
+            raise limits.too_large(f"a table of more than {cap.table_rows:,} rows", "table_rows")
     width = max((len(r) for r in grid), default=0)
+    if width * len(grid) > cap.table_cells:
+        raise limits.too_large(f"a table of {len(grid):,} rows x {width:,} columns", "table_cells")
     rows = []
     for r, texts in enumerate(grid, start=1):
         texts = texts + [""] * (width - len(texts))
@@ -231,13 +283,25 @@ def _unwrap(parent, tag: str):
 
 def _read_row(tr, nested: list) -> list[str]:
     """Cell texts of one row laid on the table grid, merges resolved."""
-    texts: list[str] = [""] * _int_prop(tr.find(qn("w:trPr")), "w:gridBefore", 0)
+    before = _int_prop(tr.find(qn("w:trPr")), "w:gridBefore", 0)
+    texts: list[str] = [""] * (_columns(before) if before > 0 else 0)
     for tc in _unwrap(tr, W_TC):
         props = tc.find(W_TCPR)
         span = max(1, _int_prop(props, "w:gridSpan", 1))
+        if span > 1:
+            _columns(len(texts) + span)  # before the merge is laid out: 1 KB can declare 3,000,000 columns
         text = "" if _continues_merge(props) else _cell_text(tc, nested)
         texts.extend([text] + [""] * (span - 1))
+    if len(texts) > 63:  # Word's own maximum: only wider rows are worth checking against the limit
+        _columns(len(texts))
     return texts
+
+
+def _columns(width: int) -> int:
+    """`width`, or the table-columns limit's error when a row is wider."""
+    if width > limits.current().table_columns:
+        raise limits.too_large(f"a table of {width:,} columns", "table_columns")
+    return width
 
 
 def _int_prop(props, tag: str, default: int) -> int:

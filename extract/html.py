@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ecopark.schemas.grid import Cell, Document, Location, Paragraph, Row, Table
 
-from . import markup
+from . import limits, markup
 from .sniff import decode_text, read_limited
 
 FORMAT = "html"  # extract.base.Reader: the format sniff names these files
@@ -115,20 +115,32 @@ def _span(value) -> int:
         return 1
 
 
-def to_table(raw: _RawTable, table_no: int) -> Table:
-    """Lay raw rows with spans onto a grid."""
+def to_table(raw: _RawTable, table_no: int, cap: limits.Limits | None = None) -> Table:
+    """Lay raw rows with spans onto a grid. A rowspan ends with the table (as browsers do), and
+    a table over the size limits is refused before it is laid out (spans multiply: 2,000 cells
+    of rowspan=200 colspan=200 would be 80 million)."""
     grid: dict[tuple[int, int], tuple[str, int]] = {}
     width = 0
+    cap = cap or limits.current()
+    if len(raw.rows) > cap.table_rows:
+        raise limits.too_large(f"a table of {len(raw.rows):,} rows", "table_rows")
     for r, cells in enumerate(raw.rows):
         c = 0
         for text, rowspan, colspan, line in cells:
             while (r, c) in grid:
                 c += 1
+            rowspan = min(rowspan, len(raw.rows) - r)
+            if c + colspan > cap.table_columns:
+                raise limits.too_large(f"a table of more than {cap.table_columns:,} columns", "table_columns")
+            if len(grid) + rowspan * colspan > cap.table_cells:
+                raise limits.too_large(f"a table of more than {cap.table_cells:,} cells", "table_cells")
             for dr in range(rowspan):
                 for dc in range(colspan):
                     grid[(r + dr, c + dc)] = (text if dr == 0 and dc == 0 else "", line)
             c += colspan
             width = max(width, c)
+    if width * len(raw.rows) > cap.table_cells:
+        raise limits.too_large(f"a table of {len(raw.rows):,} rows x {width:,} columns", "table_cells")
     rows = []
     for r in range(len(raw.rows)):
         cells = []
@@ -147,12 +159,13 @@ def parse(text: str, line_offset: int = 0, first_table: int = 1) -> list:
     collector.close()
     blocks = []
     table_no = first_table
+    cap = limits.current()
     for kind, item in collector.items:
         if kind == "para":
             ln, line = item
             blocks.append(Paragraph(ln, Location(line=line)))
         else:
-            blocks.append(to_table(item, table_no))
+            blocks.append(to_table(item, table_no, cap))
             table_no += 1
     return blocks
 

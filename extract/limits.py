@@ -17,12 +17,14 @@ environment variables, which worker processes inherit:
     ECOPARK_TABLE_ROWS         100000   rows in one table
     ECOPARK_PAGES              3000     pages in one PDF
     ECOPARK_PART_MB            200      inflated size of one part of a DOCX package
+    ECOPARK_XML_ELEMENTS       5000000  XML elements in one DOCX part (lxml keeps ~110 bytes each)
     ECOPARK_PAGE_POINTS        14400    width or height of a PDF page, in points (PDF's own maximum)
     ECOPARK_RENDER_MEGAPIXELS  100      pixels of one rendered page (scans): larger renders are scaled down
     ECOPARK_TEXT_MB            200      size of a text or HTML file
 """
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, fields, replace
 
@@ -40,6 +42,7 @@ class Limits:
     table_rows: int = 100_000
     pages: int = 3000
     part_mb: int = 200
+    xml_elements: int = 5_000_000
     page_points: float = 14400.0
     render_megapixels: float = 100.0
     text_mb: int = 200
@@ -65,11 +68,20 @@ def _env_name(field_name: str) -> str:
     return "ECOPARK_" + field_name.upper()
 
 
+_ENV_NAMES = tuple(_env_name(f.name) for f in fields(Limits))
+
+
 def current() -> Limits:
-    """The limits in force: the defaults, overridden by ECOPARK_* variables that parse as numbers."""
+    """The limits in force: the defaults, overridden by ECOPARK_* variables that parse as numbers.
+    Cheap enough to ask per table cell: parsed again only when one of the variables changed."""
+    return _parse(tuple(os.environ.get(name, "") for name in _ENV_NAMES))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(raw_values: tuple[str, ...]) -> Limits:
     overrides = {}
-    for f in fields(Limits):
-        raw = os.environ.get(_env_name(f.name), "").strip()
+    for f, raw in zip(fields(Limits), raw_values):
+        raw = raw.strip()
         if not raw:
             continue
         kind = int if f.type in ("int", int) else float
@@ -92,7 +104,7 @@ def set_limits(**overrides) -> Limits:
 
 
 _UNITS = {"seconds_per_file": "s", "memory_mb": "MB", "table_cells": "cells", "table_columns": "columns",
-          "table_rows": "rows", "pages": "pages", "part_mb": "MB", "page_points": "points",
+          "table_rows": "rows", "pages": "pages", "part_mb": "MB", "xml_elements": "elements", "page_points": "points",
           "render_megapixels": "megapixels", "text_mb": "MB"}
 
 

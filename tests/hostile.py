@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import re
 import subprocess
 import tempfile
 import zipfile
@@ -531,3 +532,8 @@ def random_bytes(n: int, seed: int = 7) -> bytes:
 def gzip_bytes(data: bytes) -> bytes:
     import gzip
     return gzip.compress(data, mtime=0)
+
+
+# An error that is an exception's name and text, not a sentence (what issue 12 found in documents.csv).
+BARE_EXCEPTION = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception|Exit|Interrupt)\b|\(\w*error: |"
+                            r"could not read this file \(|Traceback|line \d+, column \d+")

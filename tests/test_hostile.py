@@ -80,3 +80,119 @@ def test_real_binaries_are_still_refused(tmp_path):
         path.write_bytes(data)
         with pytest.raises(ReadError, match="not a report: binary content"):
             extract.read(path)
+
+
+# ---------------------------------------------------------------- damaged files: the project's own sentences
+
+DOCX_REPORT = Path(__file__).resolve().parents[1] / "fixtures" / "docx" / "001_changchun_2022.docx"
+
+
+def _error(tmp_path, name: str, data: bytes) -> str:
+    result = _ingest(tmp_path, name, data)
+    assert result.status == "error"
+    assert not hostile.BARE_EXCEPTION.search(result.error), result.error
+    return result.error
+
+
+def test_a_gridspan_bomb_is_refused_by_the_column_limit_before_it_is_laid_out(tmp_path):
+    data = hostile.docx_gridspan_bomb(3_000_000)
+    assert len(data) < 2000
+    result = _ingest(tmp_path, "bomb.docx", data)
+    assert result.error == ("too large to read: a table of 3,000,000 columns "
+                            "(limit 1,000 columns, set by ECOPARK_TABLE_COLUMNS)")
+    assert result.seconds < 5
+
+
+def test_gridbefore_and_real_wide_rows_hit_the_same_limit(tmp_path, monkeypatch):
+    assert "3,000,000 columns" in _error(tmp_path, "before.docx", hostile.docx_gridbefore_bomb(3_000_000))
+    monkeypatch.setenv("ECOPARK_TABLE_COLUMNS", "100")
+    assert "a table of 200 columns (limit 100 columns" in _error(tmp_path, "wide.docx",
+                                                                  hostile.docx_many_cells_in_row(200))
+
+
+def test_table_rows_limit_names_itself(tmp_path, monkeypatch):
+    monkeypatch.setenv("ECOPARK_TABLE_ROWS", "500")
+    assert "(limit 500 rows, set by ECOPARK_TABLE_ROWS)" in _error(tmp_path, "rows.docx", hostile.docx_table(600))
+
+
+def test_a_zip_bomb_is_refused_by_the_part_limit_before_inflating(tmp_path, monkeypatch):
+    monkeypatch.setenv("ECOPARK_PART_MB", "8")
+    error = _error(tmp_path, "bomb.docx", hostile.docx_zip_bomb(32))
+    assert error.startswith("too large to read: a DOCX part (word/document.xml) of 32 MB inflated")
+    assert "ECOPARK_PART_MB" in error
+
+
+def test_a_docx_with_a_flipped_bit_in_its_compressed_xml_is_said_damaged(tmp_path):
+    data = bytearray(DOCX_REPORT.read_bytes())
+    import zipfile
+    with zipfile.ZipFile(DOCX_REPORT) as z:
+        info = z.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    errors = set()
+    for k in range(8):  # flips at several places of the deflate stream: every one gets a sentence
+        damaged = bytearray(data)
+        damaged[start + 40 + 97 * k] ^= 0x10
+        result = _ingest(tmp_path, f"flip{k}.docx", bytes(damaged))
+        if result.status == "error":
+            assert result.error.startswith("the Word file is damaged ("), result.error
+            assert not hostile.BARE_EXCEPTION.search(result.error), result.error
+            errors.add(result.error)
+    assert errors
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("billion_laughs", "the Word file is damaged (its document XML is malformed"),
+    ("deep_tables", "too deeply nested to read"),
+    ("encrypted_zip", "the Word file is password-protected"),
+    ("unsupported_method", "ZIP compression method that cannot be read"),
+    ("missing_target", "its document part is missing (word/nothere.xml)"),
+    ("empty_part", "the Word file is damaged (its document XML is malformed"),
+])
+def test_broken_packages_get_sentences(tmp_path, name, expected):
+    makers = {**hostile.docx_variants(), "billion_laughs": hostile.docx_billion_laughs,
+              "deep_tables": hostile.docx_deep_tables}
+    assert expected in _error(tmp_path, f"{name}.docx", makers[name]())
+
+
+def test_xxe_does_not_read_local_files(tmp_path):
+    result = _ingest(tmp_path, "xxe.docx", hostile.docx_xxe())
+    assert "root:" not in " ".join(r.name_raw for r in result.records) + " ".join(result.notes)
+
+
+def test_a_page_tree_cycle_is_said_to_loop(tmp_path):
+    assert _error(tmp_path, "cycle.pdf", hostile.pdf_page_tree_cycle()) == \
+        "the PDF is damaged: its page tree loops (a page list contains itself)"
+    assert "page tree loops" in _error(tmp_path, "self.pdf", hostile.pdf_page_tree_self_loop())
+
+
+def test_pdf_page_count_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("ECOPARK_PAGES", "100")
+    assert _error(tmp_path, "pages.pdf", hostile.pdf_many_pages(150)) == \
+        "too large to read: a PDF of 150 pages (limit 100 pages, set by ECOPARK_PAGES)"
+
+
+def test_a_200_inch_scanned_page_is_not_rendered(tmp_path):
+    """14400 pt at the OCR resolution is 1.6 gigapixels: the page is left out with a note."""
+    result = _ingest(tmp_path, "huge.pdf", hostile.pdf_huge_scanned_page(14400))
+    assert result.status == "no_table"
+    assert any("page 1 is a scan of 14,400 x 14,400 pt, too large to render" in n for n in result.notes)
+    assert result.seconds < 10
+
+
+def test_padding_after_the_end_of_a_pdf_is_not_truncation(tmp_path):
+    good = hostile.pdf_huge_text_page(595)
+    assert _ingest(tmp_path, "padded.pdf", good + b"\0" * 5000).status == "no_table"
+    assert "incomplete" in _error(tmp_path, "cut.pdf", good[: len(good) // 2])
+
+
+def test_an_html_span_bomb_is_refused(tmp_path):
+    assert "ECOPARK_TABLE_COLUMNS" in _error(tmp_path, "bomb.html", hostile.html_span_bomb(2000))
+
+
+def test_an_unforeseen_exception_becomes_a_sentence():
+    from ecopark import extract
+    for error in (ValueError("invalid literal for int()"), IndexError("list index out of range"),
+                  RecursionError("maximum recursion depth exceeded"), TypeError("NoneType"), OSError(5, "I/O")):
+        sentence = extract.failure(error, "the Word file")
+        assert sentence.startswith(("the Word file", "too deeply nested")), sentence
+        assert not hostile.BARE_EXCEPTION.search(sentence)

@@ -7,7 +7,7 @@ family's modules: `kind` (what a page is: the one scanned-page test), `reader`
 flavour), `gridless` (the flavour for tables without a grid) and `stitch`
 (tables over page breaks). Scans are read by `extract.scan`.
 """
-from .entry import FORMAT, read
+from .entry import FORMAT, explain, read
 from .kind import page_kind, scanned_pages
 
-__all__ = ["FORMAT", "page_kind", "read", "scanned_pages"]
+__all__ = ["FORMAT", "explain", "page_kind", "read", "scanned_pages"]
