@@ -77,14 +77,21 @@ class Staging:
         clear_staging(self.out_dir)
         self.dir.mkdir(parents=True)
         self.names: list[str] = []
+        self.removed: list[str] = []
 
     def path(self, name: str) -> Path:
         self.names.append(name)
         return self.dir / name
 
+    def remove(self, name: str) -> None:
+        """An output of an earlier run this one does not write (a review page): deleted at commit."""
+        self.removed.append(name)
+
     def commit(self) -> None:
         for name in self.names:
             os.replace(self.dir / name, self.out_dir / name)
+        for name in self.removed:
+            (self.out_dir / name).unlink(missing_ok=True)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def abandon(self) -> None:
@@ -168,7 +175,7 @@ def rebuild(store, out_dir: str | Path, input_root: str | Path | None = None) ->
         document_rows = [res.as_row() for res in documents]
         write_documents(document_rows, out_dir, stage)
         review.write_corrections_from_store(records, store, out_dir, stage)
-        review_html.write(records, out_dir, path=stage.path(review_html.FILE_NAME))
+        review_html.write(records, out_dir, stage=stage)
         api.write_extras(out_dir, frame, built, documents_frame(document_rows), stage)
         stage.commit()
     except BaseException:

@@ -74,9 +74,15 @@ class Facts:
         return None
 
 
+MAX_PARK_NAME = 60  # characters; the longest real names are about 25: anything longer is a paragraph
+
+
 def normalize_park_name(name: str) -> str:
+    """The name as printed (folded: no spaces, NFKC) without trailing punctuation; "" when it is
+    too long to be one."""
     name = _NAME_END.split(fold(name))[0]
-    return name.strip("：:，,。.;；")
+    name = name.strip("：:，,。.;；")
+    return name if len(name) <= MAX_PARK_NAME else ""
 
 
 def first_year(patterns, lines) -> YearFact:

@@ -196,3 +196,45 @@ def test_an_unforeseen_exception_becomes_a_sentence():
         sentence = extract.failure(error, "the Word file")
         assert sentence.startswith(("the Word file", "too deeply nested")), sentence
         assert not hostile.BARE_EXCEPTION.search(sentence)
+
+
+# ---------------------------------------------------------------- output sizes
+
+def test_review_pages_stay_small_and_hold_every_value_once(tmp_path, monkeypatch):
+    """A table repeating one indicator: every row in review, each with its indicator's other rows."""
+    from ecopark import review_html
+    result = _ingest(tmp_path, "rows.docx", hostile.docx_table(1500))
+    pending = [r for r in result.records if r.needs_review]
+    assert len(pending) >= 1400
+    monkeypatch.setattr(review_html, "PAGE_BYTES", 300_000)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "review-99.html").write_text("a page of an earlier run")
+    review_html.write(result.records, out)
+    pages = sorted(out.glob("review-*.html"))
+    assert len(pages) >= 3 and not (out / "review-99.html").exists()
+    seen = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert len(text.encode()) <= 300_000 + 20_000  # a page's frame on top of its values
+        seen += [r.record_key for r in pending if f'id="{r.record_key}"' in text]
+    assert sorted(seen) == sorted(r.record_key for r in pending)
+    contents = (out / "review.html").read_text(encoding="utf-8")
+    assert all(f'href="{p.name}' in contents for p in pages)
+    assert "more rows of this indicator" in pages[0].read_text(encoding="utf-8")
+
+
+def test_a_small_review_stays_one_page(tmp_path):
+    from ecopark import review_html
+    result = _ingest(tmp_path, "report.txt", REPORT.read_bytes())
+    review_html.write(result.records, tmp_path)
+    text = (tmp_path / "review.html").read_text(encoding="utf-8")
+    assert not list(tmp_path.glob("review-*.html"))
+    assert all(f'id="{r.record_key}"' in text for r in result.records if r.needs_review)
+
+
+def test_a_long_line_after_the_park_label_is_no_park_name(tmp_path):
+    result = _ingest(tmp_path, "long.txt", hostile.long_park_name(200_000))
+    assert len(result.park_name) <= 60
+    clean = _ingest(tmp_path, "clean.txt", REPORT.read_bytes())
+    assert clean.park_name == "长春经济技术开发区"  # the seed's own name is kept
