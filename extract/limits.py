@@ -18,7 +18,6 @@ environment variables, which worker processes inherit:
     ECOPARK_PAGES              3000     pages in one PDF
     ECOPARK_PART_MB            200      inflated size of one part of a DOCX package
     ECOPARK_XML_ELEMENTS       5000000  XML elements in one DOCX part (lxml keeps ~110 bytes each)
-    ECOPARK_PAGE_POINTS        14400    width or height of a PDF page, in points (PDF's own maximum)
     ECOPARK_RENDER_MEGAPIXELS  100      pixels of one rendered page (scans): larger renders are scaled down
     ECOPARK_TEXT_MB            200      size of a text or HTML file
 """
@@ -43,7 +42,6 @@ class Limits:
     pages: int = 3000
     part_mb: int = 200
     xml_elements: int = 5_000_000
-    page_points: float = 14400.0
     render_megapixels: float = 100.0
     text_mb: int = 200
 
@@ -104,7 +102,7 @@ def set_limits(**overrides) -> Limits:
 
 
 _UNITS = {"seconds_per_file": "s", "memory_mb": "MB", "table_cells": "cells", "table_columns": "columns",
-          "table_rows": "rows", "pages": "pages", "part_mb": "MB", "xml_elements": "elements", "page_points": "points",
+          "table_rows": "rows", "pages": "pages", "part_mb": "MB", "xml_elements": "elements",
           "render_megapixels": "megapixels", "text_mb": "MB"}
 
 

@@ -8,7 +8,9 @@ install or how to save it instead.
 """
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from typing import Iterator
 
 from ecopark.schemas.grid import ReadError
 
-TIMEOUT_SECONDS = 120
+from . import limits
 
 
 def soffice() -> str | None:
@@ -40,11 +42,27 @@ def converted(path: Path, target: str, what: str, missing: str, suffix: str | No
         shutil.copyfile(path, source)
         command = [office, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
                    "--norestore", "--convert-to", target, "--outdir", str(work / "out"), str(source)]
-        try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
-        except subprocess.TimeoutExpired:
-            raise ReadError(f"LibreOffice did not convert this {what} within {TIMEOUT_SECONDS} s") from None
+        if not _run(command, limits.current().seconds_per_file):
+            raise ReadError(f"not read: LibreOffice did not convert this {what} within the limit of "
+                            f"{limits.describe('seconds_per_file')}; it may be damaged")
         result = work / "out" / f"input.{target.split(':')[0]}"
         if not result.exists():
             raise ReadError(f"LibreOffice could not convert this {what}; it may be damaged or password-protected")
         yield result
+
+
+def _run(command: list[str], seconds: float) -> bool:
+    """LibreOffice in a session of its own; False when it overran `seconds`. The whole session
+    is killed then: `soffice` is a launcher, and the office process it starts would otherwise
+    outlive the timeout, still converting a hostile file."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        proc.wait(timeout=seconds)
+        return True
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        return False

@@ -238,3 +238,18 @@ def test_a_long_line_after_the_park_label_is_no_park_name(tmp_path):
     assert len(result.park_name) <= 60
     clean = _ingest(tmp_path, "clean.txt", REPORT.read_bytes())
     assert clean.park_name == "长春经济技术开发区"  # the seed's own name is kept
+
+
+def test_a_conversion_over_the_time_limit_is_killed_with_what_it_started(tmp_path):
+    """LibreOffice's launcher starts the office process: both go when the limit is reached."""
+    import time
+    from ecopark.extract import office
+    pid_file = tmp_path / "child.pid"
+    started = time.monotonic()
+    assert not office._run(["sh", "-c", f"sleep 60 & echo $! > {pid_file}; wait"], 1.0)
+    assert time.monotonic() - started < 10
+    child = int(pid_file.read_text())
+    time.sleep(0.2)
+    status = Path(f"/proc/{child}/status")
+    if status.exists():  # killed but not yet reaped by init: a zombie is dead
+        assert "State:\tZ" in status.read_text()

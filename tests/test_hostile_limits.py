@@ -8,7 +8,7 @@ def test_defaults_are_the_documented_ones(monkeypatch):
     now = limits.current()
     assert now.seconds_per_file == 120 and now.memory_bytes == 2048 * 1024 * 1024
     assert now.table_columns == 1000
-    for field in ("seconds_per_file", "memory_mb", "table_cells", "pages", "part_mb", "page_points"):
+    for field in ("seconds_per_file", "memory_mb", "table_cells", "pages", "part_mb", "render_megapixels"):
         assert f"ECOPARK_{field.upper()}" in limits.__doc__
 
 
