@@ -27,8 +27,11 @@ class Progress:
                 width = os.get_terminal_size(self.stream.fileno()).columns
             except (OSError, ValueError, AttributeError):
                 width = 0
-            # a terminal that reports no width (some consoles, ptys) would get an empty bar
+            # a terminal that reports no width (some consoles, ptys) would get an empty bar;
+            # mininterval=0, miniters=1: every finished file redraws (tqdm's default skips
+            # updates within 0.1 s, so a batch of fast files showed 0/5 then 2/5)
             self.bar = tqdm(total=total, file=self.stream, unit="file", dynamic_ncols=width > 0,
+                            mininterval=0, miniters=1,
                             ncols=None if width > 0 else 100, nrows=None if width > 0 else 24,
                             bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]")
 
