@@ -35,7 +35,9 @@ def _span_evidence(pools: dict[int | None, YearPool]) -> spans.SpanEvidence:
             for r in pool.printed(formula.indicator):
                 q = quantity(r, as_input=False)
                 if q is not None:
-                    evidence.append((year, formula.indicator, q, inputs))
+                    # only the formula's own components: span.infer evaluates it at every candidate base year
+                    evidence.append((year, formula.indicator, q,
+                                     {c: inputs[c] for c in formula.components if c in inputs}))
                     break
     return evidence
 

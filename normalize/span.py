@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import regex
 
 from ecopark.normalize.evaluate import evaluate
-from ecopark.normalize.formulas import FORMULAS
+from ecopark.normalize.formulas import BY_INDICATOR
 from ecopark.normalize.precision import Quantity
 
 MAX_SPAN = 30
@@ -60,7 +60,7 @@ def _fits(evidence: SpanEvidence, base: int) -> set[str]:
         n = data_year - base
         if n < 1:
             continue
-        formula = next(f for f in FORMULAS if f.indicator == indicator)
+        formula = BY_INDICATOR[indicator]
         for reading in formula.readings:
             expected = evaluate(reading, inputs, n)
             if expected is not None and expected.fits(printed):

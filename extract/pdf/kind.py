@@ -10,10 +10,13 @@ compare with the constants, never with their own test.
 """
 from __future__ import annotations
 
+import ctypes
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from .page import page_objects
 
 TEXT = "text"   # a text layer to read
 SCAN = "scan"   # an image of a page: OCR
@@ -47,27 +50,26 @@ def _text_unseen(page) -> bool:
     """A scanner's OCR output: a page-sized image with text that is never seen — drawn in
     render mode 3 (invisible) or painted before the image that then covers it. Its text is
     the scanner's guess, with the scanner's slips; the image is what was printed."""
-    objects = list(page.get_objects(max_depth=IMAGE_DEPTH))
-    width, height = page.get_size()
-    cover = None
-    for i, obj in enumerate(objects):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            left, bottom, right, top = obj.get_bounds()
-            if (right - left) * (top - bottom) >= IMAGE_SHARE * width * height:
-                cover = i
-                break
+    objects = list(page_objects(page.raw, IMAGE_DEPTH))
+    cover = next((i for i, (kind, obj) in enumerate(objects)
+                  if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE and _covers(page, obj)), None)
     if cover is None:
         return False
-    texts = [(i, obj) for i, obj in enumerate(objects) if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT]
+    texts = [(i, obj) for i, (kind, obj) in enumerate(objects) if kind == pdfium_c.FPDF_PAGEOBJ_TEXT]
     unseen = sum(1 for i, obj in texts if i < cover or
-                 pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
+                 pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
     return bool(texts) and unseen >= 0.9 * len(texts)
 
 
 def _image_covers(page) -> bool:
+    return any(kind == pdfium_c.FPDF_PAGEOBJ_IMAGE and _covers(page, obj)
+               for kind, obj in page_objects(page.raw, IMAGE_DEPTH))
+
+
+def _covers(page, obj) -> bool:
+    """Whether the image object `obj` covers IMAGE_SHARE of the page."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return False
     width, height = page.get_size()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=IMAGE_DEPTH):
-        left, bottom, right, top = obj.get_bounds()
-        if (right - left) * (top - bottom) >= IMAGE_SHARE * width * height:
-            return True
-    return False
+    return (right.value - left.value) * (top.value - bottom.value) >= IMAGE_SHARE * width * height

@@ -247,7 +247,9 @@ def _edges(page, frame: "Frame") -> list[dict]:
     out = []
     box = frame.box
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    for obj in _paths(page.raw, _page_objects, _page_object, 0):
+    for kind, obj in page_objects(page.raw, PATH_DEPTH):
+        if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
         if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             raise pdfium.PdfiumError("Failed to locate pageobject.")
         x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
@@ -259,18 +261,23 @@ def _edges(page, frame: "Frame") -> list[dict]:
     return [e for e in out if e is not None]
 
 
-def _paths(parent, count, get, level: int):
-    """Path objects of a page and of the forms in it (PATH_DEPTH levels), in the order
-    pypdfium2's `get_objects` gives them, straight from pdfium: its wrapper objects
-    cost more than the ruling lines they are read for. Forms (rare) are walked with
-    the checked functions: their index argument is an unsigned long."""
+def page_objects(page_raw, depth: int):
+    """(type, raw object) of every object of a page and of the forms in it (`depth` levels:
+    1 is the page alone), in the order pypdfium2's `get_objects` gives them, straight from
+    pdfium: its wrapper objects cost more than what they are read for (hundreds of glyph runs
+    per ruling line or page image). Forms (rare) are walked with the checked functions: their
+    index argument is an unsigned long."""
+    return _objects(page_raw, _page_objects, _page_object, 0, depth)
+
+
+def _objects(parent, count, get, level: int, depth: int):
     for i in range(count(parent)):
         obj = get(parent, i)
         kind = _object_type(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            yield obj
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < PATH_DEPTH - 1:
-            yield from _paths(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, level + 1)
+        yield kind, obj
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < depth - 1:
+            yield from _objects(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject,
+                                level + 1, depth)
 
 
 def _edge(x0: float, top: float, x1: float, bottom: float) -> dict | None:
