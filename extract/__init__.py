@@ -13,20 +13,20 @@ from pathlib import Path
 from ecopark.schemas.grid import Document, ReadError
 
 from . import base
-from .containers import NOT_REPORTS
+from .office.containers import NOT_REPORTS
 from .sniff import SKIP_SUFFIXES, sniff
 
 # format -> the module that reads it (an extract.base.Reader)
 READERS = {
     "text": "ecopark.extract.text",
     "html": "ecopark.extract.html",
-    "docx": "ecopark.extract.docx",
-    "doc": "ecopark.extract.legacy",
+    "docx": "ecopark.extract.office.docx",
+    "doc": "ecopark.extract.office.legacy",
     "pdf": "ecopark.extract.pdf",
-    "xlsx": "ecopark.extract.xlsx",
-    "xls": "ecopark.extract.xls",
-    "ods": "ecopark.extract.ods",
-    "odt": "ecopark.extract.odt",
+    "xlsx": "ecopark.extract.office.xlsx",
+    "xls": "ecopark.extract.office.xls",
+    "ods": "ecopark.extract.office.ods",
+    "odt": "ecopark.extract.office.odt",
     "image": "ecopark.extract.image",
 }
 

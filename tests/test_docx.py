@@ -6,8 +6,8 @@ import pytest
 from docx import Document as new_docx
 from docx.oxml import parse_xml
 
-from ecopark.extract import docx as docx_reader
-from ecopark.extract import legacy
+from ecopark.extract.office import docx as docx_reader
+from ecopark.extract.office import legacy
 from fixture_seeds import BAD, DOCX, body_rows, seed_tables, squeeze
 from ecopark.schemas.grid import Paragraph, ReadError, Table
 

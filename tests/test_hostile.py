@@ -243,10 +243,10 @@ def test_a_long_line_after_the_park_label_is_no_park_name(tmp_path):
 def test_a_conversion_over_the_time_limit_is_killed_with_what_it_started(tmp_path):
     """LibreOffice's launcher starts the office process: both go when the limit is reached."""
     import time
-    from ecopark.extract import office
+    from ecopark.extract.office import convert
     pid_file = tmp_path / "child.pid"
     started = time.monotonic()
-    assert not office._run(["sh", "-c", f"sleep 60 & echo $! > {pid_file}; wait"], 1.0)
+    assert not convert._run(["sh", "-c", f"sleep 60 & echo $! > {pid_file}; wait"], 1.0)
     assert time.monotonic() - started < 10
     child = int(pid_file.read_text())
     time.sleep(0.2)

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 
 from ecopark import extract
-from ecopark.extract import numfmt, office, xls
+from ecopark.extract.office import convert, numfmt, xls
 from ecopark.extract.sniff import sniff
 from ecopark.ingest import ingest_file
 from ecopark.schemas.grid import Location, ReadError
@@ -271,7 +271,7 @@ def test_office_files_that_are_no_report_get_a_true_sentence_each():
 
 
 def test_a_workbook_xlrd_cannot_read_without_libreoffice_says_what_to_install(tmp_path, monkeypatch):
-    monkeypatch.setattr(office, "soffice", lambda: None)
+    monkeypatch.setattr(convert, "soffice", lambda: None)
     damaged = tmp_path / "report.et"
     data = bytearray((OFFICE / "002_changchun_auto_2018.xls").read_bytes())
     data[-4000:] = b"\x00" * 4000  # the workbook stream's end is gone
@@ -297,7 +297,7 @@ def test_libreoffice_reads_what_xlrd_cannot(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name", ["002_changchun_auto_2018.xlsx", "002_changchun_auto_2018.ods",
                                   "001_changchun_2022.odt", "002_changchun_auto_2018.xls"])
 def test_a_cut_off_file_is_a_sentence_not_a_crash(tmp_path, name, monkeypatch):
-    monkeypatch.setattr(office, "soffice", lambda: None)  # the sentence without LibreOffice's help
+    monkeypatch.setattr(convert, "soffice", lambda: None)  # the sentence without LibreOffice's help
     data = (OFFICE / name).read_bytes()
     path = tmp_path / name
     path.write_bytes(data[: len(data) // 2])
@@ -320,7 +320,7 @@ def _unexpected_styles(tmp_path):
 
 
 def test_a_workbook_openpyxl_refuses_says_what_to_do_without_libreoffice(tmp_path, monkeypatch):
-    monkeypatch.setattr(office, "soffice", lambda: None)
+    monkeypatch.setattr(convert, "soffice", lambda: None)
     result = ingest_file(_unexpected_styles(tmp_path), tmp_path)
     assert result.status == "error" and "openpyxl cannot read" in result.error
     assert "install LibreOffice" in result.error

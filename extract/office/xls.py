@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ecopark.schemas.grid import Document, ReadError
 
-from . import numfmt, office, xlsx
+from . import convert, numfmt, xlsx
 from .sheet import Sheet, TableNumbers, blocks
 
 FORMAT = "xls"  # extract.base.Reader: the format sniff names these files
@@ -87,7 +87,7 @@ def _format_code(book, xf_index: int) -> str:
 
 def _converted(path: Path, reason: str) -> Document:
     """A workbook xlrd refused, saved as .xlsx by LibreOffice and read as such."""
-    with office.converted(path, "xlsx", "spreadsheet", f"{MISSING} (xlrd: {reason})", suffix=".xls") as result:
+    with convert.converted(path, "xlsx", "spreadsheet", f"{MISSING} (xlrd: {reason})", suffix=".xls") as result:
         doc = xlsx.read(result, resaved=True)
     doc.source, doc.format = str(path), "xls"
     doc.notes.append(f"converted by LibreOffice: xlrd could not read it ({reason})")

@@ -20,7 +20,7 @@ from ecopark.extract import limits
 from ecopark.schemas.grid import Cell, Document, Location, Paragraph, ReadError, Row, Table
 
 from . import ooxml
-from .markup import superscript
+from ecopark.extract.markup import superscript
 
 FORMAT = "docx"  # extract.base.Reader: the format sniff names these files
 

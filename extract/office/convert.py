@@ -19,7 +19,7 @@ from typing import Iterator
 
 from ecopark.schemas.grid import ReadError
 
-from . import limits
+from ecopark.extract import limits
 
 
 def soffice() -> str | None:

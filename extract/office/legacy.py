@@ -1,7 +1,7 @@
 """Legacy Word files (.doc, WPS .wps, RTF): converted to DOCX by LibreOffice, then read as DOCX.
 
 No Python library reads the binary Word format reliably; LibreOffice does, so
-it is used when installed (`extract.office`, within the per-file time limit) and
+it is used when installed (`extract.office.convert`, within the per-file time limit) and
 the file is reported as unreadable otherwise.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ecopark.schemas.grid import Document
 
-from . import docx, office
+from . import convert, docx
 
 FORMAT = "doc"  # extract.base.Reader: the format sniff names these files
 
@@ -18,7 +18,7 @@ MISSING = "legacy Word format (.doc/.wps); install LibreOffice (soffice) or save
 
 
 def read(path: Path) -> Document:
-    with office.converted(path, "docx", "legacy Word file", MISSING, suffix=_suffix(path)) as converted:
+    with convert.converted(path, "docx", "legacy Word file", MISSING, suffix=_suffix(path)) as converted:
         doc = docx.read(converted)
     doc.source, doc.format = str(path), "doc"
     return doc

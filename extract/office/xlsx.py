@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ecopark.schemas.grid import Document, ReadError
 
-from . import containers, numfmt, office, ooxml
+from . import containers, convert, numfmt, ooxml
 from .sheet import Sheet, TableNumbers, blocks
 
 FORMAT = "xlsx"  # extract.base.Reader: the format sniff names these files
@@ -66,7 +66,7 @@ def _resaved(path: Path, reason: str) -> Document:
     saved again by LibreOffice where it is installed, and read as that copy."""
     missing = (f"an Excel workbook openpyxl cannot read ({reason}); install LibreOffice (soffice) to have it "
                "re-saved, or open it in Excel or WPS and save it again")
-    with office.converted(path, "xlsx", "Excel workbook", missing, suffix=".xlsx") as copy:
+    with convert.converted(path, "xlsx", "Excel workbook", missing, suffix=".xlsx") as copy:
         doc = read(copy, resaved=True)
     doc.source = str(path)
     doc.notes.append(f"re-saved by LibreOffice: openpyxl could not read it as written ({reason})")

@@ -65,7 +65,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 def check_inflated_size(path: Path, what: str) -> None:
     """Refuse a package with a part that would inflate past the per-part limit (a ZIP bomb)."""
-    from . import limits
+    from ecopark.extract import limits
 
     allowed = limits.current().part_bytes
     with zipfile.ZipFile(path) as package:

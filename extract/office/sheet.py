@@ -68,7 +68,7 @@ def blocks(sheet: Sheet, numbers: TableNumbers) -> list[Block]:
 
 def _check_size(name: str, rows: int, columns: int) -> None:
     """A sheet whose cells lie far apart would become a huge grid: refuse it by the table limits."""
-    from . import limits
+    from ecopark.extract import limits
 
     allowed = limits.current()
     if columns > allowed.table_columns:

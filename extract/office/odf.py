@@ -8,7 +8,7 @@ content.xml; odfpy would add a dependency for the same walk. Repeated rows and
 columns (LibreOffice writes the empty rest of a sheet as one cell repeated
 16 000 times) are counted, not expanded.
 
-`extract.ods` and `extract.odt` are the readers (one FORMAT each) of these two.
+`extract.office.ods` and `extract.office.odt` are the readers (one FORMAT each) of these two.
 Spreadsheets become sheets as for Excel (`sheet`: every sheet, several tables
 per sheet, `Sheet1!C12`); text documents become paragraphs and tables as for
 DOCX (`table 2, row 5`), merges spread the same way.
@@ -108,7 +108,7 @@ def _content_root(path: Path):
 
 
 def _flat_root(path: Path):
-    from . import limits
+    from ecopark.extract import limits
 
     size = path.stat().st_size
     if size > limits.current().part_bytes:
