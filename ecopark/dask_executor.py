@@ -27,6 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ecopark.executors import largest_first
 from ecopark.ingest import FileResult, Task
 
 IN_FLIGHT_PER_THREAD = 2   # bytes of at most this many files per worker thread sit in the scheduler
@@ -82,7 +83,7 @@ class DaskExecutor:
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, FileResult]]:
         from distributed import as_completed
 
-        pending = list(tasks)[::-1]
+        pending = largest_first(tasks)[::-1]    # popped from the end: the largest file first
         if not pending:
             return
         window = IN_FLIGHT_PER_THREAD * self._threads()

@@ -151,3 +151,19 @@ def test_a_terminal_gets_a_progress_bar(tmp_path):
     assert regex.search(r" 20%\|█[^|]*\| 1/5 \[\d\d:\d\d<", text), text
     assert "empty.docx: error (the file is empty)" in text        # errors are written above the bar
     assert "5 files in" in text and "5 read, 0 from the store, 2 failed" in text
+
+
+def test_a_pool_hands_out_the_largest_files_first(tmp_path):
+    """Several workers: the big scan starts first, so the small files fill in around it and no
+    worker is left alone with a big file at the end; one worker keeps the order files were found."""
+    from ecopark.executors import largest_first
+    from ecopark.ingest import Task
+
+    sizes = {"a.txt": 10, "b.pdf": 5000, "c.docx": 300, "gone.pdf": None}
+    tasks = []
+    for i, (name, size) in enumerate(sizes.items()):
+        if size is not None:
+            (tmp_path / name).write_bytes(b"x" * size)
+        tasks.append(Task(i, str(tmp_path / name), name, ""))
+    tasks.append(Task(9, str(tmp_path / "sent.pdf"), "sent.pdf", "", data=b"y" * 1000))
+    assert [t.source_file for t in largest_first(tasks)] == ["b.pdf", "sent.pdf", "c.docx", "a.txt", "gone.pdf"]
