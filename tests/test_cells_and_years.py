@@ -31,6 +31,10 @@ FIXTURES = {
     "131_target_wujin.docx": "003",
     "141_two_row_changchun_auto_2018.html": "002",
     "142_two_row_changchun_auto_2018.docx": "002",
+    # the same three DOCX printed to PDF by LibreOffice: the cells as glyphs (0.32¹ as a small raised 1)
+    "121_wan_changchun_2022.pdf": "001",
+    "131_target_wujin.pdf": "003",
+    "142_two_row_changchun_auto_2018.pdf": "002",
     "151_label_years_changchun.txt": "001",
 }
 S2T = opencc.OpenCC("s2t")
@@ -121,8 +125,9 @@ def test_consistency_check_runs_on_wan_components(tmp_path):
     assert "INCONSISTENT" in recs["I27"].flags and recs["I27"].needs_review
 
 
-def test_year_only_in_the_table_title():
-    records = _records("131_target_wujin.docx")
+@pytest.mark.parametrize("name", ["131_target_wujin.docx", "131_target_wujin.pdf"])
+def test_year_only_in_the_table_title(name):
+    records = _records(name)
     assert {r.data_year for r in records} == {2018}
     assert not any(r.flags & {"YEAR_INFERRED", "YEAR_UNKNOWN"} for r in records)  # printed in the title
     assert {r.column_label for r in records} == {"数值"}                            # not 2025年目标值, not 备注
@@ -153,7 +158,8 @@ def test_filing_date_is_the_last_source(tmp_path):
 
 
 def test_two_row_header_target_remark_marks_and_minus():
-    for name in ("141_two_row_changchun_auto_2018.html", "142_two_row_changchun_auto_2018.docx"):
+    for name in ("141_two_row_changchun_auto_2018.html", "142_two_row_changchun_auto_2018.docx",
+                 "142_two_row_changchun_auto_2018.pdf"):
         records = _records(name)
         recs = {(r.table_kind, r.data_year, r.indicator_id): r for r in records}
         assessment = [r for r in records if r.table_kind == "assessment"]

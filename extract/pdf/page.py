@@ -35,7 +35,7 @@ class PdfiumPage:
         width, height = frame.width, frame.height
         self.width, self.height = width, height
         self.bbox = (0.0, 0.0, width, height)
-        self.chars = _once(_chars(textpage, frame))
+        self.chars = _raised(_once(_chars(textpage, frame)))
         self.edges = _edges(page, frame)
         self._across = [_h_mid(c) for c in self.chars]  # centres, as pdfplumber's Table.extract has them
         self._down = [_v_mid(c) for c in self.chars]
@@ -155,6 +155,43 @@ def _once(chars: list[dict]) -> list[dict]:
     doubles; the rest are dropped as pdfplumber's dedupe_chars does, only when some are left."""
     spots = {(c["text"], round(c["x0"]), round(c["top"])) for c in chars}
     return chars if len(spots) == len(chars) else _dedupe(chars)
+
+
+RAISED_SIZE = 0.8   # a glyph this much smaller than the one before it ...
+RAISED_RISE = 0.2   # ... whose baseline sits this share of that one's size higher is printed raised
+
+
+def _raised(chars: list[dict]) -> list[dict]:
+    """Superscripts as what they show: a footnote digit printed raised after a value ('15.12'
+    then a small raised '1') becomes '¹', so the cell reads '15.12¹' and not 15.121, as the DOCX
+    reader reads Word's superscript runs (`extract.markup.superscript`). A raised letter stays
+    a letter ('a' after a name). A glyph is raised when it is smaller than the glyph it follows
+    on the line and its baseline is higher; a run of such glyphs (a two-digit mark) stays raised."""
+    last = None        # the last glyph on normal baseline: (its char, baseline)
+    raised = None      # (size, baseline) of the superscript run being read
+    for char in chars:
+        text = char["text"]
+        if text.isspace():
+            continue
+        size, baseline = char["size"], char["bottom"] - (1 - ASCENT) * char["size"]
+        if raised is not None and abs(size - raised[0]) < 0.1 and abs(baseline - raised[1]) < 0.5 \
+                and last is not None and -1 <= char["x0"] - last[0]["x1"] < 3 * last[0]["size"]:
+            up = True
+        else:
+            raised = None
+            up = (last is not None and size <= RAISED_SIZE * last[0]["size"]
+                  and baseline < last[1] - RAISED_RISE * last[0]["size"]
+                  and -1 <= char["x0"] - last[0]["x1"] < last[0]["size"])
+        if up:
+            raised = (size, baseline)
+            if text.isdigit():
+                char["text"] = text.translate(_SUPERSCRIPT_DIGITS)
+            continue
+        last = (char, baseline)
+    return chars
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _dedupe(chars: list[dict]) -> list[dict]:
