@@ -1,7 +1,9 @@
 """Throughput of the scanned fixtures on a local Dask cluster of 1 and of 2 workers, side by side.
 
-Each worker is a process with one thread and one OCR thread (ECOPARK_OCR_THREADS=1),
-so N workers use N cores, as on a cluster with a worker per core. The scanned
+Each worker is a process with one thread, one OCR thread and one OpenCV/BLAS thread
+(ECOPARK_OCR_THREADS=1, OMP/OPENBLAS_NUM_THREADS=1), so N workers use N cores, as on a
+cluster with a worker per core; without these, one worker already spreads over both cores
+of a 2-core machine and the second has less than a core to gain. The scanned
 fixtures, each `--copies` times, are read through `DaskExecutor` (the path
 `ecopark ingest --scheduler` takes: the file's bytes travel with the task),
 after every worker has built its OCR engine once (the cold start is not
@@ -26,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # this file is named like the package it measures: keep its folder off the import path
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
-os.environ["ECOPARK_OCR_THREADS"] = "1"     # inherited by the worker processes
+os.environ["ECOPARK_OCR_THREADS"] = "1"     # inherited by the worker processes: OCR and OpenCV on one core
+for _pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):   # and numpy's BLAS
+    os.environ.setdefault(_pool, "1")
 
 from ecopark.dask_executor import DaskExecutor  # noqa: E402
 from ecopark.ingest import Task  # noqa: E402

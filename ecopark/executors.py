@@ -86,9 +86,11 @@ def _die_with_parent() -> None:
             pass
 
 
-def _worker(conn) -> None:
+def _worker(conn, ocr_threads: int) -> None:
     """A pool worker: read the tasks it is sent, one at a time, until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
+    if ocr_threads:   # its share of the cores, unless the user said otherwise
+        os.environ.setdefault("ECOPARK_OCR_THREADS", str(ocr_threads))
     _die_with_parent()
     for fd in PARENT_ONLY_FDS:
         try:
@@ -106,9 +108,9 @@ def _worker(conn) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx):
+    def __init__(self, ctx, ocr_threads: int = 0):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child,), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(child, ocr_threads), daemon=True)
         self.process.start()
         child.close()
         self.task: Task | None = None
@@ -163,13 +165,15 @@ class ProcessPool:
             else "spawn"
         self.ctx = multiprocessing.get_context(method)
         self.workers: list[_Worker] = []
+        # several jobs on one machine: each worker's OCR keeps to its share of the cores
+        self.ocr_threads = max(1, (os.cpu_count() or 1) // self.jobs) if self.jobs > 1 else 0
 
     def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, FileResult]]:
         pending = deque(largest_first(tasks) if self.jobs > 1 else tasks)
         if not pending:
             return
         while len(self.workers) < min(self.jobs, len(pending)):
-            self.workers.append(_Worker(self.ctx))
+            self.workers.append(_Worker(self.ctx, self.ocr_threads))
         for w in self.workers:
             if pending:
                 w.give(pending.popleft())
@@ -208,7 +212,7 @@ class ProcessPool:
         """Kill the worker reading `task`, put a fresh one in its place, and say why."""
         seconds = now - w.started
         w.kill()
-        fresh = _Worker(self.ctx)
+        fresh = _Worker(self.ctx, self.ocr_threads)
         fresh.task = task          # so _worker_for finds it; cleared by the caller
         self.workers[self.workers.index(w)] = fresh
         return _limit_error(task, limit, self.limits, seconds)

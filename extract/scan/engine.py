@@ -44,12 +44,26 @@ def tally(name: str, amount: float = 1) -> None:
         doc.count(name, amount)
 
 
+def threads() -> int:
+    """The cores one file's OCR may use: ECOPARK_OCR_THREADS, else all (-1 lets onnxruntime choose).
+
+    Set where several workers share a machine (one Dask worker per core, a local pool of
+    several jobs): each worker then keeps to its share instead of fighting the others for
+    every core. OpenCV's own thread pool (rules, deskew, resizing) is held to it as well."""
+    try:
+        return max(1, int(os.environ["ECOPARK_OCR_THREADS"]))
+    except (KeyError, ValueError):
+        return -1
+
+
 @lru_cache(maxsize=1)
 def engine():
     import rapidocr
     from rapidocr import RapidOCR
 
     models = Path(rapidocr.__file__).parent / "models"
+    if threads() > 0:
+        cv2.setNumThreads(threads())
     return RapidOCR(params={
         "Global.log_level": "error",
         "Global.model_root_dir": str(models),
@@ -63,9 +77,8 @@ def engine():
         "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
         "Det.limit_type": "max",
         "Det.limit_side_len": 1280,
-        # threads of one OCR run: all cores by default; ECOPARK_OCR_THREADS=1 where several workers
-        # share a machine (a Dask worker per core, bench/dask.py), so they do not fight over the cores
-        "EngineConfig.onnxruntime.intra_op_num_threads": int(os.environ.get("ECOPARK_OCR_THREADS") or -1),
+        # threads of one OCR run (`threads`)
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads(),
     })
 
 
