@@ -35,9 +35,51 @@ def find_tables(page, settings: dict) -> list[Table]:
     edges = (filter_edges(page.edges, "v", min_length=s.edge_min_length_prefilter)
              + filter_edges(page.edges, "h", min_length=s.edge_min_length_prefilter))
     edges = merge_edges(edges, s.snap_x_tolerance, s.snap_y_tolerance, s.join_x_tolerance, s.join_y_tolerance)
-    edges = filter_edges(edges, min_length=s.edge_min_length)
+    edges = close_cut_rows(filter_edges(edges, min_length=s.edge_min_length))
     crossings = edges_to_intersections(edges, s.intersection_x_tolerance, s.intersection_y_tolerance)
     return [Table(page, cells) for cells in _tables(_cells(crossings))]
+
+
+CUT_RULES = 3      # column rules that end together where a page break cut their row
+END_TOLERANCE = 2  # points: rules ending this close end together
+
+
+def close_cut_rows(edges: list[dict]) -> list[dict]:
+    """A rule across where the column rules of a grid stop without one.
+
+    A row cut by a page break is drawn open by some producers (browsers print
+    collapsed borders so): its column rules run to the page's foot, and on the
+    next page down from its top, with no rule across. Without one its cells are
+    no cells, and the half rows vanish from both parts of the table. Where
+    CUT_RULES or more column rules end at one height that no rule crosses, the
+    missing rule is put in, from the first of them to the last."""
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    added = []
+    for end in ("top", "bottom"):
+        for ys, group in _ends(vertical, end):
+            y = ys
+            left, right = min(e["x0"] for e in group), max(e["x0"] for e in group)
+            if any(abs(h["top"] - y) <= END_TOLERANCE and h["x0"] <= left + END_TOLERANCE
+                   and h["x1"] >= right - END_TOLERANCE for h in horizontal + added):
+                continue
+            added.append({"object_type": "line", "orientation": "h", "x0": left, "x1": right, "top": y,
+                          "bottom": y, "doctop": y, "width": right - left, "height": 0.0})
+    return edges + added
+
+
+def _ends(vertical: list[dict], end: str) -> list[tuple[float, list[dict]]]:
+    """Rules grouped by where they end (their top or bottom), groups of CUT_RULES or more."""
+    out, group = [], []
+    for e in sorted(vertical, key=itemgetter(end)):
+        if group and e[end] - group[-1][end] > END_TOLERANCE:
+            if len(group) >= CUT_RULES:
+                out.append((group[0][end] if end == "top" else group[-1][end], group))
+            group = []
+        group.append(e)
+    if len(group) >= CUT_RULES:
+        out.append((group[0][end] if end == "top" else group[-1][end], group))
+    return out
 
 
 def _cells(crossings: dict) -> list[tuple]:

@@ -341,7 +341,10 @@ def _table(head: list[Line], body: list[Line], columns: Columns, rules, number: 
     for line in lines:
         for p in line:
             edge[p.column] = max(edge.get(p.column, 0.0), p.x1)
-    tops = [line[0].top for line in lines if line]
+    # the pitch and the test for centred cells from the cells of each row, not from 分类/序号:
+    # a category merged over many rows prints its characters at a pitch of their own
+    tops = [min(p.top for p in line if p.column not in merged) for line in lines
+            if any(p.column not in merged for p in line)]
     height = median([l.bottom - l.top for l in body]) if body else 0.0
     steps = [b - a for a, b in zip(tops, tops[1:])]
     whole = [s for s in steps if s > height]   # steps of a full line (half steps are centring)

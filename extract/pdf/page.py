@@ -157,7 +157,7 @@ def _once(chars: list[dict]) -> list[dict]:
     return chars if len(spots) == len(chars) else _dedupe(chars)
 
 
-RAISED_SIZE = 0.8   # a glyph this much smaller than the one before it ...
+RAISED_SIZE = 0.9   # a glyph this much smaller than the one before it (Word: 0.65, CSS <sup>: 0.83) ...
 RAISED_RISE = 0.2   # ... whose baseline sits this share of that one's size higher is printed raised
 
 

@@ -112,10 +112,12 @@ def _ruled_tables(page: PdfiumPage, number: int) -> list[Table]:
     out = []
     for table in find_tables(page, TABLE_SETTINGS):
         geometry = table.rows
-        if len(geometry) < 2 or len(table.columns) < 2:
+        if len(table.columns) < 2:
             continue  # a page frame or a boxed note, not a grid: its text stays paragraphs
         rows = _table_rows(geometry, page, number)
-        if rows:
+        # one row is a boxed line, unless it is a table's header left at a page's foot by the
+        # page break, its body on the next page (the stitcher joins the two)
+        if rows and (len(geometry) > 1 or header_columns(rows[0].texts)):
             out.append(Table(rows, Location(page=number, bbox=table.bbox)))
     return out
 
