@@ -4,8 +4,9 @@ Orchestration (`ecopark.ingest`) calls `read_document` and nothing else of this
 package, so the order of the steps lives here once: facts outside the cells,
 the indicator tables and their column roles, one record per value cell, then the
 document passes — consistency first (it writes repair suggestions), compliance
-after (it reads the values the person will see). The year pools both passes
-look values up in are built once.
+after (it reads the values the person will see), and last a record for each
+indicator a table should list but gave no row of (`completeness`). The year
+pools both passes look values up in are built once.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ecopark.schemas.records import Record
 from . import metadata, tables
 from .checks import base_year, check_consistency
 from .compliance import check_compliance
+from .completeness import not_read
 from .metadata import Facts
 from .pools import pools_by_year
 from .records import records as build_records
@@ -45,4 +47,5 @@ def read_document(doc: Document, source_file: str) -> DocumentResult:
         record.planning_base_source = facts.planning_base.source
     check_consistency(result.records, facts, pools)
     check_compliance(result.records, facts, pools)
+    result.records += not_read(result.records, source_file)   # after the checks: these have no value
     return result

@@ -1,0 +1,71 @@
+"""Indicators a table should list but whose rows were not read: a flagged record each.
+
+Both tables of HJ 274-2015, the 对照考核表 and the 标准达标情况 table, list all 32
+indicators. When a document's table gives most of them for a year but not some,
+those rows were lost on the way (a row the page layout cut open, a line OCR
+missed, a label no name matches) or were not printed. Either way the dataset
+would be missing values without saying so; instead each absent indicator gets a
+record with no value, flagged NOT_READ, with the table and the neighbouring
+rows in its reason, so that a person looks at the source.
+
+Only tables that read at least READ_MOST of the indicators count: a table that
+gave a handful of rows is something else (an excerpt, a table of another
+standard), and its absences say nothing.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from ecopark.schemas import catalogue
+from ecopark.schemas.grid import Location
+from ecopark.schemas.records import Record
+
+READ_MOST = 0.5    # share of the standard's indicators a table must have given for a year
+YEAR_FLAGS = ("YEAR_MASKED", "YEAR_INFERRED", "YEAR_UNKNOWN")   # the year's doubt, shared by its rows
+
+
+def not_read(records: list[Record], source_file: str) -> list[Record]:
+    """A NOT_READ record for each indicator absent from a table kind and year that gave most of them."""
+    indicators = [e for e in catalogue.load() if e.is_indicator]
+    groups: dict[tuple[str, int | None], list[Record]] = {}
+    for rec in records:
+        groups.setdefault((rec.table_kind, rec.data_year), []).append(rec)
+    out = []
+    for (kind, year), group in groups.items():
+        present = {r.indicator_id for r in group}
+        read = sum(1 for e in indicators if e.id in present)
+        if read < READ_MOST * len(indicators) or read == len(indicators):
+            continue
+        unmatched = [r.name_raw for r in group if not r.indicator_id]
+        for entry in indicators:
+            if entry.id not in present:
+                out.append(_placeholder(entry, kind, year, group, unmatched, source_file, read, len(indicators)))
+    return out
+
+
+def _placeholder(entry, kind: str, year: int | None, group: list[Record], unmatched: list[str],
+                 source_file: str, read: int, total: int) -> Record:
+    order = {e.id: i for i, e in enumerate(catalogue.load())}
+    # the row printed just before this one (by the standard's order), to say where to look
+    before = max((r for r in group if r.indicator_id and order.get(r.indicator_id, -1) < order[entry.id]),
+                 key=lambda r: order[r.indicator_id], default=None)
+    model = before or group[0]
+    label = Counter(r.column_label for r in group).most_common(1)[0][0]
+    rec = Record(source_file=source_file, table_kind=kind, name_raw="", value_raw="", park_name=model.park_name,
+                 data_year=year, indicator_id=entry.id, indicator_name=entry.name_zh, unit=entry.unit,
+                 column_label=label, table_index=model.table_index, format=model.format,
+                 planning_base_year=model.planning_base_year, planning_base_source=model.planning_base_source)
+    rec.record_key = f"{source_file}|{kind}|{entry.id}|{label}|0"
+    where = model.loc
+    rec.loc = Location(page=where.page, table=where.table, sheet=where.sheet, part=where.part) if where else None
+    rec.location = rec.loc.describe() if rec.loc else ""
+    for code in YEAR_FLAGS:
+        if code in model.flags:
+            rec.flag(code, next((x.split(": ", 1)[1] for x in model.reasons if x.startswith(code + ":")), ""))
+    after = f" after {before.indicator_id} {before.indicator_name}" if before else " at its start"
+    reason = (f"the {kind} table gives {read} of the standard's {total} indicators for this year but no row of "
+              f"{entry.id} {entry.name_zh}: it should stand{after} ({model.location or 'see the table'})")
+    if unmatched:
+        reason += "; rows whose label matched no indicator: " + ", ".join(f"'{n}'" for n in unmatched[:3])
+    rec.flag("NOT_READ", reason)
+    return rec

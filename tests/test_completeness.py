@@ -1,0 +1,64 @@
+"""A row lost from a table never means a value missing without a flag (normalize/completeness.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ecopark.ingest import ingest_file
+
+TEXT = Path(__file__).resolve().parents[1] / "fixtures" / "text"
+SEED = "002_4a25218a541a50f3"   # both tables, two years in the assessment table
+
+
+def _ingest(tmp_path, text: str):
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    result = ingest_file(path, tmp_path)
+    assert result.status == "ok", result.error
+    return result.records
+
+
+def _without_row(text: str, label: str, table: int) -> str:
+    """The seed with the `table`-th (0-based) row labelled `label` taken out, as a reader losing it would."""
+    lines = text.split("\n")
+    hits = [i for i, line in enumerate(lines) if f"\t{label}" in line]
+    del lines[hits[table]]
+    return "\n".join(lines)
+
+
+def test_a_whole_table_gives_no_placeholders():
+    result = ingest_file(TEXT / f"{SEED}.txt", TEXT)
+    assert not [r for r in result.records if "NOT_READ" in r.flags]
+
+
+def test_a_lost_row_is_a_flagged_record_for_each_year(tmp_path):
+    text = (TEXT / f"{SEED}.txt").read_text(encoding="utf-8")
+    records = _ingest(tmp_path, _without_row(text, "绿化覆盖率", 0))       # the assessment table's row
+    lost = [r for r in records if r.indicator_id == "I29" and r.table_kind == "assessment"]
+    assert sorted(r.data_year for r in lost) == [2016, 2018]               # the two year columns
+    for r in lost:
+        assert r.flags == {"NOT_READ"} and r.needs_review and r.value is None and r.value_raw == ""
+        assert "after I28" in r.reasons[0] and r.column_label in ("2016年", "2018年")
+    # the compliance table still has its row: nothing added there
+    assert [r.value_text or r.compliant_reported for r in records
+            if r.indicator_id == "I29" and r.table_kind == "compliance"] == ["yes"]
+
+
+def test_a_lost_row_in_the_compliance_table(tmp_path):
+    text = (TEXT / f"{SEED}.txt").read_text(encoding="utf-8")
+    records = _ingest(tmp_path, _without_row(text, "人均工业增加值", 1))
+    (lost,) = [r for r in records if r.indicator_id == "I02" and r.table_kind == "compliance"]
+    assert "NOT_READ" in lost.flags and lost.data_year == 2018 and lost.compliant_reported == ""
+    assert "at its start" not in lost.reasons[-1] and "after I01" in lost.reasons[-1]
+
+
+def test_a_short_excerpt_is_not_padded(tmp_path):
+    """A table that gave a handful of indicators (an excerpt quoted in the text) is no full
+    table: its absences say nothing, and no placeholder is made for them."""
+    text = (TEXT / f"{SEED}.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    header = next(i for i, line in enumerate(lines) if line.startswith("分类\t序号"))
+    body = [i for i in range(header + 1, len(lines)) if lines[i].count("\t") >= 6][:5]
+    excerpt = "\n".join(["数据基准年为2018年", lines[header]] + [lines[i] for i in body])
+    records = _ingest(tmp_path, excerpt)
+    assert {r.indicator_id for r in records} == {"I01", "I02", "I03", "I04", "I05"}
+    assert not [r for r in records if "NOT_READ" in r.flags]
