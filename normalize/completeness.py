@@ -11,14 +11,20 @@ rows in its reason, so that a person looks at the source.
 Only tables that read at least READ_MOST of the indicators count: a table that
 gave a handful of rows is something else (an excerpt, a table of another
 standard), and its absences say nothing.
+
+A whole table can be lost too (printed as a picture, or in a layout no reader
+follows): when a report heads a table of one kind ("三、国家生态工业示范园区标准达标情况")
+and gives the other kind's table but not this one, each of its indicators gets
+such a record (`lost_tables`).
 """
 from __future__ import annotations
 
 from collections import Counter
 
 from ecopark.schemas import catalogue
-from ecopark.schemas.grid import Location
+from ecopark.schemas.grid import Document, Location
 from ecopark.schemas.records import Record
+from ecopark.schemas.vocabulary import heading_kind
 
 READ_MOST = 0.5    # share of the standard's indicators a table must have given for a year
 YEAR_FLAGS = ("YEAR_MASKED", "YEAR_INFERRED", "YEAR_UNKNOWN")   # the year's doubt, shared by its rows
@@ -69,3 +75,33 @@ def _placeholder(entry, kind: str, year: int | None, group: list[Record], unmatc
         reason += "; rows whose label matched no indicator: " + ", ".join(f"'{n}'" for n in unmatched[:3])
     rec.flag("NOT_READ", reason)
     return rec
+
+
+def lost_tables(doc: Document, records: list[Record], data_year: int | None, park_name: str,
+                source_file: str) -> list[Record]:
+    """NOT_READ records for every indicator of a table kind the report heads but gave no table of,
+    when it gave a table of the other kind (so it is a report whose tables are read)."""
+    read = {r.table_kind for r in records}
+    if not read:
+        return []
+    out = []
+    headed: dict[str, tuple[str, Location]] = {}
+    for text, loc in doc.text_lines():
+        kind = heading_kind(text)
+        if kind and kind not in read and kind not in headed:
+            headed[kind] = (text.strip(), loc)
+    for kind, (text, loc) in headed.items():
+        label = "是否达标" if kind == "compliance" else "数值"
+        for entry in (e for e in catalogue.load() if e.is_indicator):
+            rec = Record(source_file=source_file, table_kind=kind, name_raw="", value_raw="", park_name=park_name,
+                         data_year=data_year, indicator_id=entry.id, indicator_name=entry.name_zh,
+                         unit=entry.unit, column_label=label, format=doc.format)
+            rec.record_key = f"{source_file}|{kind}|{entry.id}|{label}|0"
+            rec.loc = loc
+            rec.location = loc.describe()
+            if data_year is None:
+                rec.flag("YEAR_UNKNOWN", "the table was not read, and the report prints no data year")
+            rec.flag("NOT_READ", f"the report heads a {kind} table (“{text[:40]}”, {loc.describe() or 'in the text'}) "
+                                 f"but no such table was read: {entry.id} {entry.name_zh} has no value")
+            out.append(rec)
+    return out

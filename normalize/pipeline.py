@@ -18,7 +18,7 @@ from ecopark.schemas.records import Record
 from . import metadata, tables
 from .checks import base_year, check_consistency
 from .compliance import check_compliance
-from .completeness import not_read
+from .completeness import lost_tables, not_read
 from .metadata import Facts
 from .pools import pools_by_year
 from .records import records as build_records
@@ -47,5 +47,7 @@ def read_document(doc: Document, source_file: str) -> DocumentResult:
         record.planning_base_source = facts.planning_base.source
     check_consistency(result.records, facts, pools)
     check_compliance(result.records, facts, pools)
-    result.records += not_read(result.records, source_file)   # after the checks: these have no value
+    # after the checks: these have no value
+    result.records += not_read(result.records, source_file)
+    result.records += lost_tables(doc, result.records, facts.data_year, facts.park_name, source_file)
     return result

@@ -12,6 +12,8 @@ one a line, so that a new spelling is a data change. Each line has a `kind`:
 - `page`: words that tell a page or text holds an indicator table: any one of
   role `any`, or all of role `all` together.
 - `note`: the start of a note line under a table (注：, 说明1.).
+- `heading`: the words of a short line that heads a table of one kind (role: `assessment`,
+  `compliance`), as "三、国家生态工业示范园区标准达标情况" does.
 
 `match` says how `text` is compared with the folded cell (NFKC, no spaces,
 simplified characters): exact, prefix, contains, or regex (anchored at both ends).
@@ -143,6 +145,17 @@ def names_table(text: str) -> bool:
         return True
     every = [w for w in _of("page") if w.role == "all"]
     return bool(every) and all(w.test(t) for w in every)
+
+
+HEADING_CHARS = 60  # a heading is a short line; a longer one mentioning the table is narrative
+
+
+def heading_kind(text: str) -> str | None:
+    """The kind of table (assessment / compliance) a short line heads, or None."""
+    t = fold(text)
+    if len(t) > HEADING_CHARS:
+        return None
+    return next((w.role for w in _of("heading") if w.test(t)), None)
 
 
 def is_note(text: str) -> bool:

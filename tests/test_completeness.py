@@ -62,3 +62,25 @@ def test_a_short_excerpt_is_not_padded(tmp_path):
     records = _ingest(tmp_path, excerpt)
     assert {r.indicator_id for r in records} == {"I01", "I02", "I03", "I04", "I05"}
     assert not [r for r in records if "NOT_READ" in r.flags]
+
+
+def test_a_table_the_report_heads_but_that_was_not_read(tmp_path):
+    """The compliance table lost whole (here: its rows gone, as when it is printed as a picture)
+    while its heading and the assessment table are there: every indicator of it is flagged."""
+    text = (TEXT / f"{SEED}.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    heading = next(i for i, line in enumerate(lines) if "标准达标情况" in line)
+    kept = lines[:heading + 1] + [line for line in lines[heading + 1:] if line.count("\t") < 5]
+    records = _ingest(tmp_path, "\n".join(kept))
+    lost = [r for r in records if r.table_kind == "compliance"]
+    assert len(lost) == 32 and all(r.flags == {"NOT_READ"} and r.needs_review for r in lost)
+    assert {r.data_year for r in lost} == {2018} and "标准达标情况" in lost[0].reasons[0]
+    assert not [r for r in records if r.table_kind == "assessment" and "NOT_READ" in r.flags]
+
+
+def test_a_mention_in_a_long_paragraph_is_no_heading(tmp_path):
+    text = (TEXT / f"{SEED}.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    heading = next(i for i, line in enumerate(lines) if "标准达标情况" in line)
+    cut = lines[:heading] + ["园区对照标准逐项核对，" * 6 + "国家生态工业示范园区标准达标情况见上文说明。"]
+    assert not [r for r in _ingest(tmp_path, "\n".join(cut)) if r.table_kind == "compliance"]
