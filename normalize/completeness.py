@@ -6,7 +6,8 @@ those rows were lost on the way (a row the page layout cut open, a line OCR
 missed, a label no name matches) or were not printed. Either way the dataset
 would be missing values without saying so; instead each absent indicator gets a
 record with no value, flagged NOT_READ, with the table and the neighbouring
-rows in its reason, so that a person looks at the source.
+rows in its reason, so that a person looks at the source. The long form's inputs
+(工业增加值, COD排放量 …) are treated the same way among themselves.
 
 Only tables that read at least READ_MOST of the indicators count: a table that
 gave a handful of rows is something else (an excerpt, a table of another
@@ -31,21 +32,24 @@ YEAR_FLAGS = ("YEAR_MASKED", "YEAR_INFERRED", "YEAR_UNKNOWN")   # the year's dou
 
 
 def not_read(records: list[Record], source_file: str) -> list[Record]:
-    """A NOT_READ record for each indicator absent from a table kind and year that gave most of them."""
-    indicators = [e for e in catalogue.load() if e.is_indicator]
+    """A NOT_READ record for each indicator absent from a table kind and year that gave most of them,
+    and for each input (component) absent from a long-form table that gave most of its inputs."""
+    entries = list(catalogue.load())
+    populations = ([e for e in entries if e.is_indicator], [e for e in entries if not e.is_indicator])
     groups: dict[tuple[str, int | None], list[Record]] = {}
     for rec in records:
         groups.setdefault((rec.table_kind, rec.data_year), []).append(rec)
     out = []
     for (kind, year), group in groups.items():
         present = {r.indicator_id for r in group}
-        read = sum(1 for e in indicators if e.id in present)
-        if read < READ_MOST * len(indicators) or read == len(indicators):
-            continue
         unmatched = [r.name_raw for r in group if not r.indicator_id]
-        for entry in indicators:
-            if entry.id not in present:
-                out.append(_placeholder(entry, kind, year, group, unmatched, source_file, read, len(indicators)))
+        for population in populations:
+            read = sum(1 for e in population if e.id in present)
+            if read < READ_MOST * len(population) or read == len(population):
+                continue
+            for entry in population:
+                if entry.id not in present:
+                    out.append(_placeholder(entry, kind, year, group, unmatched, source_file, read, len(population)))
     return out
 
 
@@ -69,7 +73,8 @@ def _placeholder(entry, kind: str, year: int | None, group: list[Record], unmatc
         if code in model.flags:
             rec.flag(code, next((x.split(": ", 1)[1] for x in model.reasons if x.startswith(code + ":")), ""))
     after = f" after {before.indicator_id} {before.indicator_name}" if before else " at its start"
-    reason = (f"the {kind} table gives {read} of the standard's {total} indicators for this year but no row of "
+    what = "indicators" if entry.is_indicator else "indicator inputs"
+    reason = (f"the {kind} table gives {read} of the standard's {total} {what} for this year but no row of "
               f"{entry.id} {entry.name_zh}: it should stand{after} ({model.location or 'see the table'})")
     if unmatched:
         reason += "; rows whose label matched no indicator: " + ", ".join(f"'{n}'" for n in unmatched[:3])

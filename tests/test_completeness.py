@@ -84,3 +84,18 @@ def test_a_mention_in_a_long_paragraph_is_no_heading(tmp_path):
     heading = next(i for i, line in enumerate(lines) if "标准达标情况" in line)
     cut = lines[:heading] + ["园区对照标准逐项核对，" * 6 + "国家生态工业示范园区标准达标情况见上文说明。"]
     assert not [r for r in _ingest(tmp_path, "\n".join(cut)) if r.table_kind == "compliance"]
+
+
+def test_a_lost_input_row_of_the_long_form(tmp_path):
+    """Seed 001 lists each indicator's inputs (工业增加值, 年末从业人口 …): a lost input row is flagged too.
+    Its text export prints a row as a block of one-cell lines ended by an empty line."""
+    text = (TEXT / "001_98bb576f2842cd57.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    label = next(i for i, line in enumerate(lines) if line == "\t工业增加值")
+    first = max(i for i in range(label) if lines[i] == "") + 1
+    end = next(i for i in range(label, len(lines)) if lines[i] == "")
+    del lines[first:end + 1]
+    records = _ingest(tmp_path, "\n".join(lines))
+    lost = [r for r in records if "NOT_READ" in r.flags]
+    assert [r.indicator_id for r in lost] == ["I02.industrial_value_added"]
+    assert "indicator inputs" in lost[0].reasons[0] and lost[0].value is None and lost[0].data_year == 2022

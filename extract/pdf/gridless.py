@@ -38,7 +38,8 @@ from .stitch import join_wrapped
 COLUMN_GAP = 5.0      # points: words closer than this across are one column
 HEADER_WORD = 8       # characters: a header line holds only short words
 WIDE = 0.45           # a word wider than this share of the table is a paragraph, not a cell
-TABLE_GAP = 1.8       # line pitches: a vertical gap this wide ends a table
+TABLE_GAP = 1.8       # line pitches: a vertical gap this wide ends a table ...
+ROW_GAP = 1.0         # ... when the blank in it is at least this many line heights
 FULL = 0.6            # font sizes: a line ending this close to its column's edge was wrapped
 HALF_STEP = 0.7       # line pitches: lines closer than this show centred cells
 SAME_ROW = 0.75       # line pitches: row middles closer than this are one row
@@ -225,7 +226,12 @@ def _body(lines: list[Line], start: int, rules, columns: Columns | None = None) 
         if columns is not None and not (columns.frame[0] - 20 <= line.words[0][2]
                                         and line.words[-1][3] <= columns.frame[1] + 20):
             break
-        if k > start and pitch and line.top - lines[k - 1].top > TABLE_GAP * max(pitch, line.bottom - line.top):
+        height = line.bottom - line.top
+        # a wide step from the line before that is also a wide blank: centred cells step by
+        # half lines inside a row, so the step alone (a wrapped unit above its row's name line)
+        # can pass the pitch without any blank between the rows
+        if k > start and pitch and line.top - lines[k - 1].top > TABLE_GAP * max(pitch, height) \
+                and line.top - lines[k - 1].bottom > ROW_GAP * height:
             break
         if k > start and _header_band(lines, k) is not None:
             break
