@@ -40,6 +40,8 @@ FIXTURES = {
     "161_web_ruled_changchun_auto_2018.pdf": "002",
     "162_web_three_line_changchun_auto_2018.pdf": "002",
     "163_web_borderless_changchun_auto_2018.pdf": "002",
+    "164_web_ruled_a5_changchun_auto_2018.pdf": "002",      # narrow columns on A5
+    "165_web_ruled_12pt_changchun_auto_2018.pdf": "002",    # 0.32¹ raised above its line
     "171_web_ruled_traditional_wujin_2018.pdf": "003",
     "172_web_three_line_traditional_wujin_2018.pdf": "003",
     "173_web_borderless_traditional_wujin_2018.pdf": "003",

@@ -112,33 +112,24 @@ class Frame:
 
 
 TURN_SAMPLE = 400  # chars looked at at most to tell which way the text runs
-TURN_VOTES = 12    # ... and steps between glyphs in one direction that settle it
 
 
 def text_turn(textpage) -> int:
     """The way most of the page's text runs in user space, 0/90/180/270 degrees anticlockwise,
-    from the step between the origins of neighbouring glyphs of a run."""
+    by the rotation of its glyphs (pdfium's char angle, clockwise), the majority of the first
+    TURN_SAMPLE. A glyph's own angle, not the step to the next glyph: in a narrow column each
+    line holds a character or two, and text read in order steps down the page as sideways
+    text would."""
     raw = textpage.raw
-    x, y = ctypes.c_double(), ctypes.c_double()
-    xp, yp = ctypes.byref(x), ctypes.byref(y)
     votes = [0, 0, 0, 0]
-    last = None
     for i in range(min(pdfium_c.FPDFText_CountChars(raw), TURN_SAMPLE)):
         code = _unicode(raw, i)
         if code <= 0x20 or code in (0xFFFE, 0xFFFF):
-            last = None
             continue
-        _origin(raw, i, xp, yp)
-        here = (x.value, y.value)
-        if last is not None:
-            dx, dy = here[0] - last[0], here[1] - last[1]
-            size = _font_size(raw, i) or 10.0
-            if 0.1 < math.hypot(dx, dy) < 3 * size:
-                way = round(math.degrees(math.atan2(dy, dx)) / 90) % 4
-                votes[way] += 1
-                if votes[way] >= TURN_VOTES:
-                    break
-        last = here
+        angle = _angle(raw, i)
+        if angle < 0:   # pdfium could not tell
+            continue
+        votes[(4 - round(math.degrees(angle) / 90)) % 4] += 1
     return 90 * max(range(4), key=votes.__getitem__) if any(votes) else 0
 
 
@@ -186,6 +177,10 @@ def _raised(chars: list[dict]) -> list[dict]:
             raised = (size, baseline)
             if text.isdigit():
                 char["text"] = text.translate(_SUPERSCRIPT_DIGITS)
+            # on the line of the glyph it follows: raised by more than the line tolerance, it
+            # would otherwise make a line of its own above, and '¹' would come before '0.32'
+            char["top"], char["bottom"] = last[0]["top"], last[0]["bottom"]
+            char["doctop"], char["height"] = char["top"], char["bottom"] - char["top"]
             continue
         last = (char, baseline)
     return chars
@@ -229,6 +224,7 @@ _loose_box = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
 _font_size = _bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _matrix = _bare(pdfium_c.FPDFText_GetMatrix, ctypes.c_int)
 _origin = _bare(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
+_angle = _bare(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float)
 # ... and for the walk over a page's objects (hundreds of glyph runs per ruling line)
 _page_objects = _bare(pdfium_c.FPDFPage_CountObjects, ctypes.c_int)
 _page_object = _bare(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPage_GetObject.restype)
