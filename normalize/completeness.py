@@ -31,9 +31,10 @@ READ_MOST = 0.5    # share of the standard's indicators a table must have given 
 YEAR_FLAGS = ("YEAR_MASKED", "YEAR_INFERRED", "YEAR_UNKNOWN")   # the year's doubt, shared by its rows
 
 
-def not_read(records: list[Record], source_file: str) -> list[Record]:
-    """A NOT_READ record for each indicator absent from a table kind and year that gave most of them,
-    and for each input (component) absent from a long-form table that gave most of its inputs."""
+def not_read(records: list[Record], source_file: str, headed: set[str] = frozenset()) -> list[Record]:
+    """A NOT_READ record for each indicator absent from a table kind and year that gave most of them
+    (or any of them, when the report heads a table of that kind: then it is no excerpt), and for each
+    input (component) absent from a long-form table that gave most of its inputs."""
     entries = list(catalogue.load())
     populations = ([e for e in entries if e.is_indicator], [e for e in entries if not e.is_indicator])
     groups: dict[tuple[str, int | None], list[Record]] = {}
@@ -45,7 +46,8 @@ def not_read(records: list[Record], source_file: str) -> list[Record]:
         unmatched = [r.name_raw for r in group if not r.indicator_id]
         for population in populations:
             read = sum(1 for e in population if e.id in present)
-            if read < READ_MOST * len(population) or read == len(population):
+            least = 1 if kind in headed and population is populations[0] else READ_MOST * len(population)
+            if read < least or read == len(population):
                 continue
             for entry in population:
                 if entry.id not in present:
@@ -82,25 +84,32 @@ def _placeholder(entry, kind: str, year: int | None, group: list[Record], unmatc
     return rec
 
 
-def lost_tables(doc: Document, records: list[Record], data_year: int | None, park_name: str,
-                source_file: str) -> list[Record]:
-    """NOT_READ records for every indicator of a table kind the report heads but gave no table of,
-    when it gave a table of the other kind (so it is a report whose tables are read)."""
+def headings(doc: Document) -> dict[str, tuple[str, Location]]:
+    """Table kind -> the first short line heading a table of that kind, and where it is."""
+    out: dict[str, tuple[str, Location]] = {}
+    for text, loc in doc.text_lines():
+        kind = heading_kind(text)
+        if kind and kind not in out:
+            out[kind] = (text.strip(), loc)
+    return out
+
+
+def lost_tables(headed: dict[str, tuple[str, Location]], records: list[Record], data_year: int | None,
+                park_name: str, source_file: str, fmt: str) -> list[Record]:
+    """NOT_READ records for every indicator of a table kind the report heads (`headings`) but gave no
+    table of, when it gave a table of the other kind (so it is a report whose tables are read)."""
     read = {r.table_kind for r in records}
     if not read:
         return []
     out = []
-    headed: dict[str, tuple[str, Location]] = {}
-    for text, loc in doc.text_lines():
-        kind = heading_kind(text)
-        if kind and kind not in read and kind not in headed:
-            headed[kind] = (text.strip(), loc)
     for kind, (text, loc) in headed.items():
+        if kind in read:
+            continue
         label = "是否达标" if kind == "compliance" else "数值"
         for entry in (e for e in catalogue.load() if e.is_indicator):
             rec = Record(source_file=source_file, table_kind=kind, name_raw="", value_raw="", park_name=park_name,
                          data_year=data_year, indicator_id=entry.id, indicator_name=entry.name_zh,
-                         unit=entry.unit, column_label=label, format=doc.format)
+                         unit=entry.unit, column_label=label, format=fmt)
             rec.record_key = f"{source_file}|{kind}|{entry.id}|{label}|0"
             rec.loc = loc
             rec.location = loc.describe()

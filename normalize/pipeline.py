@@ -18,7 +18,7 @@ from ecopark.schemas.records import Record
 from . import metadata, tables
 from .checks import base_year, check_consistency
 from .compliance import check_compliance
-from .completeness import lost_tables, not_read
+from .completeness import headings, lost_tables, not_read
 from .metadata import Facts
 from .pools import pools_by_year
 from .records import records as build_records
@@ -48,6 +48,7 @@ def read_document(doc: Document, source_file: str) -> DocumentResult:
     check_consistency(result.records, facts, pools)
     check_compliance(result.records, facts, pools)
     # after the checks: these have no value
-    result.records += not_read(result.records, source_file)
-    result.records += lost_tables(doc, result.records, facts.data_year, facts.park_name, source_file)
+    headed = headings(doc)
+    result.records += not_read(result.records, source_file, set(headed))
+    result.records += lost_tables(headed, result.records, facts.data_year, facts.park_name, source_file, doc.format)
     return result

@@ -99,3 +99,17 @@ def test_a_lost_input_row_of_the_long_form(tmp_path):
     lost = [r for r in records if "NOT_READ" in r.flags]
     assert [r.indicator_id for r in lost] == ["I02.industrial_value_added"]
     assert "indicator inputs" in lost[0].reasons[0] and lost[0].value is None and lost[0].data_year == 2022
+
+
+def test_a_headed_table_that_gave_a_few_rows_is_padded(tmp_path):
+    """Under its heading a table gave only its first rows (the rest lost on the next page): with
+    the heading there it is no excerpt, and every indicator it did not give is flagged."""
+    text = (TEXT / f"{SEED}.txt").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    heading = next(i for i, line in enumerate(lines) if "标准达标情况" in line)
+    rows = [i for i in range(heading + 1, len(lines)) if lines[i].count("\t") >= 5]
+    kept = lines[:rows[6]] + [line for line in lines[rows[6]:] if line.count("\t") < 5]
+    records = [r for r in _ingest(tmp_path, "\n".join(kept)) if r.table_kind == "compliance"]
+    read = [r for r in records if "NOT_READ" not in r.flags]
+    assert [r.indicator_id for r in read] == ["I01", "I02", "I03", "I04", "I05"]
+    assert len(records) == 32 and all(r.needs_review for r in records if r not in read)

@@ -31,7 +31,7 @@ def _compare(name):
     return right, silent, len(want)
 
 
-@pytest.mark.parametrize("name", ["001_three_line", "000_group_rules", "004_value_first"])
+@pytest.mark.parametrize("name", ["001_three_line", "000_group_rules", "004_value_first", "004_value_first_12pt"])
 def test_grid_less_tables_over_pages_read_every_value(name):
     """001: 三线表 over three pages, no repeated header; 000: a frame and rules under each 分类
     group only (compliance table); 004: 三线表 with the value column before 要求 and

@@ -63,7 +63,8 @@ def stitch(pages: list[list[Block]]) -> list[Block]:
                 heads[id(blocks[first])] = {_squeeze(b.text) for b in blocks[max(0, first - HEAD_LINES):first]
                                             if isinstance(b, Paragraph)}
         last = max((i for i, b in enumerate(sequence) if isinstance(b, Table)), default=None)
-        open_table = sequence[last] if last is not None and _furniture(sequence[last + 1:]) else None
+        after = [b for b in sequence[last + 1:] if not _within(b, sequence[last])] if last is not None else []
+        open_table = sequence[last] if last is not None and _furniture(after) else None
     return out
 
 
@@ -76,6 +77,17 @@ def _repeat(block: Block, head: set[str]) -> bool:
 
 def _between(blocks: list[Block], head: set[str]) -> bool:
     return all(_furniture([b]) or _repeat(b, head) for b in blocks)
+
+
+def _within(block: Block, table: Table) -> bool:
+    """A line that lies inside the table's own height (a header word left outside its cell) is
+    no text after the table: it does not stop the table running on to the next page."""
+    if not isinstance(block, Paragraph) or block.loc.bbox is None or not table.rows:
+        return False
+    # the foot of the table on this page: its last row's cells (a table stitched from earlier
+    # pages has the box of its first part)
+    feet = [c.loc.bbox[3] for c in table.rows[-1].cells if c.loc.bbox and c.loc.page == block.loc.page]
+    return bool(feet) and block.loc.bbox[3] <= max(feet) + FRAME_TOLERANCE
 
 
 def _furniture(blocks: list[Block]) -> bool:
