@@ -360,18 +360,27 @@ def _table(head: list[Line], body: list[Line], columns: Columns, rules, number: 
     def full(p: _Piece) -> bool:
         return p.x1 >= edge[p.column] - FULL * p.size
 
+    def wraps_into(before: _Piece, after: _Piece) -> bool:
+        """`after` goes on with `before`'s text: `before` ends at its column's edge, or the first
+        glyph of `after` would not have fitted after it (a wide glyph such as '%' or a Chinese
+        character leaves more than FULL of blank at the end of the line it did not fit on)."""
+        return full(before) or before.x1 + _glyph(after) > edge[before.column] + 1.0
+
     marks = [p for line in lines for p in line if p.column in merged]
     if centred:
         rows = _centred_rows([p for line in lines for p in line if p.column not in merged], columns, pitch, full)
     else:
-        rows = _top_rows(lines, name, merged, full, rules)
+        rows = _top_rows(lines, name, merged, wraps_into, rules,
+                         columns.roles.index("number") if "number" in columns.roles else None)
     _place_marks(rows, marks, name, centred)
     return Found(_build(head, rows, columns, number), columns, reaches_foot)
 
 
-def _top_rows(lines, name: int, merged: set[int], full, rules) -> list[dict[int, list[_Piece]]]:
-    """Top-aligned cells: every row starts with its name line; a name line after a full one
-    whose other cells are full too is the name wrapped, not a new row."""
+def _top_rows(lines, name: int, merged: set[int], wraps_into, rules,
+              number: int | None = None) -> list[dict[int, list[_Piece]]]:
+    """Top-aligned cells: every row starts with its name line; a name line that goes on with the
+    one before (`wraps_into`), whose other cells go on with theirs too and which has no 序号 of
+    its own, is the name wrapped, not a new row."""
     anchors: list[dict[int, list[_Piece]]] = []
     loose: list[_Piece] = []
     for line in lines:
@@ -381,8 +390,9 @@ def _top_rows(lines, name: int, merged: set[int], full, rules) -> list[dict[int,
             loose.extend(others)
             continue
         last = anchors[-1] if anchors else None
-        wraps = (last is not None and full(last[name][-1]) and not _ruled(rules, last[name][-1], mine[0])
-                 and all(p.column in last and full(last[p.column][-1]) for p in others))
+        wraps = (last is not None and not any(p.column == number for p in line)
+                 and wraps_into(last[name][-1], mine[0]) and not _ruled(rules, last[name][-1], mine[0])
+                 and all(p.column in last and wraps_into(last[p.column][-1], p) for p in others))
         if wraps:
             last[name].extend(mine)
         else:
@@ -391,6 +401,12 @@ def _top_rows(lines, name: int, merged: set[int], full, rules) -> list[dict[int,
         for p in others:
             last.setdefault(p.column, []).append(p)
     return _place(anchors, loose, name)
+
+
+def _glyph(p: _Piece) -> float:
+    """The width of the first glyph of a piece (its first word's width per character)."""
+    x0, x1, text = p.words[0][2], p.words[0][3], p.words[0][1]
+    return (x1 - x0) / max(1, len(text))
 
 
 def _blocks(pieces: list[_Piece], full, pitch: float, middles: list[float]) -> list[_Piece]:
