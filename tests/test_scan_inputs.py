@@ -11,91 +11,12 @@ reader returned.
 """
 from __future__ import annotations
 
-import csv
-from functools import lru_cache
-from pathlib import Path
-
-import pdfplumber
 import pytest
 
 from ecopark import extract
 from ecopark.extract.sniff import sniff
-from ecopark.ingest import ingest_file
 from page_bounds import misplaced_cells
-
-ROOT = Path(__file__).resolve().parents[1]
-SCANS = ROOT / "fixtures" / "scanned"
-EXPECTED = ROOT / "tests" / "expected"
-SEEDS = {"000": "000_dfd356fa93262e66", "001": "001_98bb576f2842cd57", "002": "002_4a25218a541a50f3",
-         "003": "003_b52cdd33f1ff9352"}
-SOURCES = {"000": "000_changchun_2018.pdf", "001": "001_changchun_2022.pdf", "002": "002_changchun_auto_2018.pdf",
-           "003": "003_wujin_2018.pdf"}
-# fixture -> (seed, source pages printed in it or None for the whole table, table kinds compared)
-KINDS = {
-    "sideways_002.pdf": ("002", None, ("assessment", "compliance")),
-    "seal_001.pdf": ("001", None, ("assessment",)),
-    "compliance_000.pdf": ("000", None, ("compliance",)),
-    "textlayer_003.pdf": ("003", (2, 3, 4, 5), ("assessment",)),  # the table opens on page 1, not scanned
-    "picture_001.docx": ("001", None, ("assessment",)),
-    "pages_001_p2-3.tif": ("001", (2, 3), ("assessment",)),
-    "page_003_p2.png": ("003", (2,), ("assessment",)),
-    "photo_001_p2.jpg": ("001", (2,), ("assessment",)),
-}
-
-
-# flags that describe the printed value itself (a person must look whatever the OCR did)
-ANOMALIES = {"MALFORMED", "MASKED", "INCONSISTENT", "MISSING", "TEXT_VALUE", "OUT_OF_RANGE"}
-
-
-def flat(text: str) -> str:
-    return "".join((text or "").split())
-
-
-@lru_cache(maxsize=None)
-def ingested(name: str):
-    result = ingest_file(SCANS / name, root=SCANS)
-    assert result.status == "ok", (result.status, result.error, result.notes)
-    return result
-
-
-def expected(name: str) -> list[dict]:
-    seed, pages, kinds = KINDS[name]
-    with open(EXPECTED / f"{SEEDS[seed]}.csv", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["table_kind"] in kinds]
-    if pages is None:
-        return rows
-    with pdfplumber.open(ROOT / "fixtures" / "pdf" / SOURCES[seed]) as pdf:
-        printed = "".join(flat(pdf.pages[p - 1].extract_text()) for p in pages)
-    # a label wrapped in a narrow column is interleaved with its neighbours' text: its opening words
-    # show, and so does its value (a label that opens several rows is told apart by the value)
-    return [r for r in rows if flat(r["name_raw"])[:6] in printed and flat(r["value_raw"]) in printed]
-
-
-def compare(name: str):
-    """(found, right, wrong-and-not-flagged, right-but-sent-to-review, missing) for a fixture."""
-    records = {}
-    for r in ingested(name).records:
-        records.setdefault((r.table_kind, r.data_year, r.indicator_id), r)
-    found, right, silent, reviewed, missing = [], [], [], [], []
-    for e in expected(name):
-        key = (e["table_kind"], int(e["data_year"]) if e["data_year"] else None, e["indicator_id"])
-        rec = records.get(key)
-        if rec is None:
-            missing.append(key)
-            continue
-        found.append(key)
-        want = e["value_raw"] if e["table_kind"] == "assessment" else e["compliant_raw"]
-        got = rec.value_raw if e["table_kind"] == "assessment" else rec.compliant_raw
-        ok = flat(got) == flat(want) or (e["value"] != "" and rec.value is not None
-                                           and rec.value == pytest.approx(float(e["value"])))
-        if ok:
-            right.append(key)
-            if rec.needs_review and not rec.flags & ANOMALIES:  # printed as it is wrong: review is right
-                reviewed.append((key, sorted(rec.flags), rec.reasons))
-        elif not rec.needs_review:
-            silent.append((key, want, got))
-    return found, right, silent, reviewed, missing
-
+from scan_measure import KINDS, SCANS, ingested, measure
 
 # Known gaps, kept visible: under the seal of seal_001 (a 120-dpi colour JPEG at q40, the seal over
 # the first rows of a page), two rows are lost and the base-year line is not read, so every value
@@ -106,7 +27,8 @@ GAPS = {"seal_001.pdf": "rows under a seal lost, the base-year line not read (is
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=GAPS[n], strict=False))
                                   if n in GAPS else n for n in sorted(KINDS)])
 def test_every_value_found_and_right_or_flagged(name):
-    found, right, silent, reviewed, missing = compare(name)
+    m = measure(name)
+    found, right, silent, reviewed, missing = m.found, m.right, m.silent, m.reviewed, m.missing
     total = len(found) + len(missing)
     assert total >= 10
     # rows of a few pages are picked by words of the page, which may also pick a row printed
@@ -119,7 +41,8 @@ def test_every_value_found_and_right_or_flagged(name):
 
 
 def test_values_under_a_seal_are_right_or_flagged():
-    found, right, silent, reviewed, missing = compare("seal_001.pdf")
+    m = measure("seal_001.pdf")
+    found, right, silent, missing = m.found, m.right, m.silent, m.missing
     assert not silent, f"wrong values without a flag: {silent}"
     assert len(found) >= 0.95 * (len(found) + len(missing))
     assert len(right) >= 0.75 * len(found)
