@@ -20,6 +20,7 @@ from .checks import base_year, check_consistency
 from .compliance import check_compliance
 from .completeness import headings, lost_tables, not_read
 from .metadata import Facts
+from .ocr import settle_compliance_doubts, settle_ocr_doubts
 from .pools import pools_by_year
 from .records import records as build_records
 from .tables import LocatedTable
@@ -45,8 +46,10 @@ def read_document(doc: Document, source_file: str) -> DocumentResult:
     for record in result.records:   # carried on each record for the checks across reports
         record.planning_base_year = facts.planning_base.year
         record.planning_base_source = facts.planning_base.source
+    settle_ocr_doubts(result.records, pools, facts.planning_base)   # before the checks read the values
     check_consistency(result.records, facts, pools)
     check_compliance(result.records, facts, pools)
+    settle_compliance_doubts(result.records)   # after compliance is computed
     # after the checks: these have no value
     headed = headings(doc)
     result.records += not_read(result.records, source_file, set(headed))

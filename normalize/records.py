@@ -144,12 +144,25 @@ def _record(table: LocatedTable, raw: RawRow, m: matcher.Match, column: ValueCol
     if cell is not None and cell.stored is not None and not numbers.shows_stored(cell.text, cell.stored):
         rec.flag("DISPLAY_DIFFERS", f"the cell shows '{cell.text}' but stores {cell.stored}")
     if loc.confidence is not None and loc.confidence < OCR_CONFIDENCE_FLOOR:
-        rec.flag("OCR_LOW_CONFIDENCE", f"OCR confidence {loc.confidence:.2f} for this cell")
+        if cell is not None:
+            rec.ocr_doubts, rec.ocr_readings = tuple(cell.doubts), tuple(cell.readings)
+        rec.flag("OCR_LOW_CONFIDENCE", ocr_reason(rec, loc.confidence))
     touched = [name for name, text in (("label", raw.name), ("value", rec.value_raw), ("unit", raw.unit),
                                        ("requirement", raw.requirement)) if "\ufffd" in (text or "")]
     if touched:
         rec.flag("UNDECODED_BYTES", f"undecodable bytes (\ufffd) in the {' and '.join(touched)} of this row")
     return rec
+
+
+def ocr_reason(rec: Record, confidence: float) -> str:
+    """Why OCR doubts the value cell, and what else it may say."""
+    said = list(rec.ocr_doubts)
+    if rec.ocr_readings:
+        others = " or ".join(f"'{t}'" for t in rec.ocr_readings)
+        said.append(f"the scan may also read {others} for '{rec.value_raw.strip()}'")
+    if not said:
+        return f"OCR confidence {confidence:.2f} for this cell"
+    return f"OCR confidence {confidence:.2f}: " + "; ".join(said)
 
 
 def _set_year(rec: Record, column: ValueColumn | None, year: YearFact, inferred: str) -> None:

@@ -54,6 +54,7 @@ FLAGS: dict[str, Flag] = {
         Flag("DISPLAY_DIFFERS", "the spreadsheet cell shows a value other than the one it stores, beyond rounding (a date or scaling format, a formula without its result); the shown text was used, the stored value is in reasons", True),
         # scanned pages
         Flag("OCR_LOW_CONFIDENCE", "OCR read this cell with low confidence or a known confusion; check against the scan", True),
+        Flag("OCR_SETTLED", "OCR doubted this cell, but the row's unit and the standard's formulas settle it: the value read, or the one other reading of its glyphs that fits (e.g. 37,807 for 37.807), is confirmed; reasons give the evidence", False),
     ]
 }
 

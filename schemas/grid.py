@@ -104,6 +104,11 @@ class Cell:
     # what a spreadsheet stores under the shown text, where that is not the text itself: the number
     # ("0.125" under "12.50%"), or the formula ("=B2/C2") whose result the file did not save
     stored: str | None = None
+    # what the reader doubts about the text, one sentence each (OCR: why its confidence is low), and
+    # the other texts it could not rule out, most likely first ('37,807' under a '37.807' whose
+    # separator may be either): normalize weighs those against the row's unit and formulas
+    doubts: tuple[str, ...] = ()
+    readings: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:

@@ -71,6 +71,10 @@ class Record:
     loc: Location | None = None
     header_loc: Location | None = None
     crop: str = ""                 # an image of the row under OUT_DIR (ecopark.crops), for review; no column
+    # the value cell's OCR doubts and other readings (grid.Cell.doubts/readings), weighed by
+    # normalize.ocr against the unit and the formulas; no column (reasons say what became of them)
+    ocr_doubts: tuple[str, ...] = ()
+    ocr_readings: tuple[str, ...] = ()
     name_mark: str = ""            # a footnote mark printed after the name ("ᵃ", "a", "※"), taken off for matching
     value_mark: str = ""           # a footnote mark printed after the number ("8※" → "※")
     value_decimals: int | None = None  # decimals printed, as numbers.parse read them (precision of the checks)

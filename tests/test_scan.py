@@ -23,6 +23,7 @@ from ecopark.extract.scan import engine as ocr_engine, grid as ocr_grid, slips a
 from ecopark.schemas.grid import Table
 from ecopark.schemas.review import OCR_REVIEW_BELOW
 from page_bounds import misplaced_cells
+from scan_measure import UPRIGHT, measure
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SCANS = {  # scan -> (source docx, pages of the indicator table)
@@ -126,6 +127,15 @@ def test_every_row_found_and_values_right_or_flagged(name):
     assert len(right) >= 0.98 * len(pairs), f"{len(right)}/{len(pairs)} values exactly right"
 
 
+@pytest.mark.parametrize("name", sorted(UPRIGHT))
+def test_right_values_go_to_review_only_with_cause(name):
+    """The records of each upright scan against the seed (tests/scan_measure.py): no value wrong
+    without a flag, and at most 5 % of the right ones (+1) sent to a person."""
+    m = measure(name)
+    assert not m.silent, f"wrong values without a flag: {m.silent}"
+    assert len(m.reviewed) <= 0.05 * len(m.right) + 1, f"right values sent to review: {m.reviewed}"
+
+
 @pytest.mark.parametrize("name", sorted(SCANS))
 def test_table_pages_found_and_cells_located(name):
     doc, _ = read(name)
@@ -209,6 +219,7 @@ def test_grid_with_merged_cells():
 class FakeCell:
     def __init__(self, text, line, score=0.99):
         self.texts, self.scores, self.lines, self.wrapped = [text], [score], [line], False
+        self.doubts, self.readings = [], []
 
     @property
     def text(self):

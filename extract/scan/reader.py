@@ -307,6 +307,8 @@ class CellText:
     texts: list[str]
     scores: list[float]
     wrapped: bool = False  # a number wrapped over lines and joined (see ocr_slips)
+    doubts: list[str] = field(default_factory=list)    # why the confidence is low (ocr_slips)
+    readings: list[str] = field(default_factory=list)  # other texts the glyphs allow (ocr_slips)
 
     @property
     def text(self) -> str:
@@ -325,6 +327,8 @@ def _read_cells(tp: TablePart, boxes: list[ocr_grid.CellBox]) -> list[CellText]:
         dash = ocr_slips.dash(c.lines[0], tp.em) if len(c.lines) == 1 else None
         if dash:
             c.texts, c.scores = [dash[0]], [dash[1]]
+            if dash[1] < ocr_slips.SAFE_FIX:
+                c.doubts.append("a lone stroke between a hyphen and a dash in length")
         else:
             todo.append(c)
     crops = [ocr_grid.line_image(tp.gray, ln) for c in todo for ln in c.lines]
@@ -404,12 +408,13 @@ def _table(tp: TablePart) -> Table:
                 # covered by a merged cell: empty by the grid rules; covered by nothing: the
                 # rules around it were not found, so its text is unknown, not empty
                 lost = None if (r, col) in spanned else 0.0
-                row_cells.append(Cell("", Location(page=tp.number, row=r + 1, column=col + 1, confidence=lost)))
+                row_cells.append(Cell("", Location(page=tp.number, row=r + 1, column=col + 1, confidence=lost),
+                                      doubts=() if lost is None else ("no cell was found here: its rules are lost",)))
                 continue
             loc = Location(page=tp.number, row=r + 1, column=col + 1,
                            bbox=_points(tp, (c.box.x0, c.box.y0, c.box.x1, c.box.y1)),
                            confidence=None if c.confidence is None else round(c.confidence, 3))
-            row_cells.append(Cell(c.text, loc))
+            row_cells.append(Cell(c.text, loc, doubts=tuple(c.doubts), readings=tuple(c.readings)))
         if any(not cell.empty for cell in row_cells):
             scores = [cell.loc.confidence for cell in row_cells if cell.loc.confidence is not None]
             rows.append(Row(row_cells, Location(page=tp.number, row=r + 1,
@@ -425,6 +430,7 @@ def _sealed_blanks(cells: list[CellText], tp: TablePart) -> list[CellText]:
     for c in cells:
         if not c.texts and tp.roles.get(c.box.col) == "value":
             c.texts, c.scores = [""], [ocr_slips.DOUBT]
+            c.doubts.append("blank on a page whose red seal was removed: faint print may have gone with it")
             c.lines = []
     return cells
 

@@ -15,9 +15,12 @@ into OCR_LOW_CONFIDENCE. Nothing is ever replaced by a guess without a flag.
 from __future__ import annotations
 
 
+from functools import lru_cache
+
 import cv2
 import numpy as np
 import regex
+from rapidfuzz.distance import Levenshtein
 
 from ecopark.schemas.catalogue import load as catalogue
 from ecopark.schemas.review import OCR_REVIEW_BELOW
@@ -58,8 +61,10 @@ def catalogue_entry(label: str):
 
 
 def review(cells, roles: dict[int, str], page) -> None:
-    """Check and, where safe, correct every cell of one table page in place."""
+    """Check and, where safe, correct every cell of one table page in place; each cell left below
+    the review threshold says why in `doubts`, and the other texts its glyphs allow in `readings`."""
     role_of = {c.box.col: roles.get(c.box.col) for c in cells}
+    recognised = {id(c): c.confidence for c in cells}
     em = page.em
     labels = {}
     for c in cells:
@@ -90,6 +95,20 @@ def review(cells, roles: dict[int, str], page) -> None:
         _plausible_share(c, units.get(c.box.row), labels.get(c.box.row))
         _separator(c, page, units.get(c.box.row), labels.get(c.box.row))
         _lost_minus(c, page)
+    for c in cells:
+        _say_why(c, recognised.get(id(c)))
+
+
+def _say_why(c, recognised: float | None) -> None:
+    """A cell left below the review threshold names its doubt: the recogniser's own low score
+    when that is where it came from (a fix that settled the glyph lifts it)."""
+    low = c.confidence is not None and c.confidence < OCR_REVIEW_BELOW
+    if not low:
+        return
+    if recognised is not None and recognised < OCR_REVIEW_BELOW:
+        c.doubts.insert(0, f"recognised with confidence {recognised:.2f}")
+    elif not c.doubts and not c.readings:
+        c.doubts.append(f"confidence {c.confidence:.2f}")
 
 
 def _plausible_share(c, unit: str | None, entry) -> None:
@@ -118,10 +137,11 @@ def _separator(c, page, unit: str | None, entry) -> None:
     unit = (unit or (entry.unit if entry else "")).strip()
     tail = _comma_tail(c.lines[0], page)
     shown = "," if tail else "." if tail is not None else None
+    other = text.replace(m.group(1), "," if m.group(1) == "." else ".")
     if unit in COUNTS and m.group(1) == ".":
-        _cap(c, 0, DOUBT, f"'{text}' is a count ({unit}): a decimal point or a thousands separator?")
+        _cap(c, 0, DOUBT, f"'{text}' is a count ({unit}): a decimal point or a thousands separator?", other)
     elif shown is None or shown != m.group(1):
-        _cap(c, 0, DOUBT, f"'{text}' may be {text.replace(m.group(1), ',' if m.group(1) == '.' else '.')}")
+        _cap(c, 0, DOUBT, f"'{text}' may be {other}", other)
 
 
 def _comma_tail(line, page) -> bool | None:
@@ -160,7 +180,7 @@ def _lost_minus(c, page) -> None:
     w, h = first[cv2.CC_STAT_WIDTH], first[cv2.CC_STAT_HEIGHT]
     mid = first[cv2.CC_STAT_TOP] + h / 2
     if w >= 2 * h and h <= 0.25 * height and 0.3 * height <= mid <= 0.8 * height:
-        _cap(c, 0, DOUBT, f"a minus sign on the page, none in '{text}'")
+        _cap(c, 0, DOUBT, f"a minus sign on the page, none in '{text}'", "-" + text)
 
 
 def _join_wrapped_number(c) -> None:
@@ -173,11 +193,20 @@ def _join_wrapped_number(c) -> None:
         c.wrapped = True
 
 
-def _cap(c, i: int, score: float, why: str = "fixed") -> None:
-    """Lower a line's confidence; why it was lowered is counted on the Document being read."""
+def _cap(c, i: int, score: float, why: str = "fixed", reading: str | None = None) -> None:
+    """Lower a line's confidence; why it was lowered is counted on the Document being read.
+
+    Below the review threshold the cell keeps why in `doubts`, unless the doubt is only which
+    of two texts the glyphs show: then the other text goes to `readings`, for normalize to
+    weigh against the row's unit and formulas."""
     if score < c.scores[i]:
         tally(f"ocr_doubt: {why}")
     c.scores[i] = min(c.scores[i], score)
+    if score < OCR_REVIEW_BELOW:
+        if reading is None:
+            c.doubts.append(why)
+        elif reading not in c.readings and reading != c.text:
+            c.readings.append(reading)
 
 
 def dash(line, em: float) -> tuple[str, float] | None:
@@ -259,7 +288,13 @@ def _number_shape(c, i: int, text: str) -> None:
     """Points on the page against points in the text: a decimal point the recogniser dropped
     is still a dot on the baseline; a point doubled or at an end is a slip too."""
     if c.lines[i].dots > text.count("."):
-        _cap(c, i, DOUBT, "a printed point not in the text")
+        whole = regex.fullmatch(r"(-?)([0-9]{2,})(%?)", text)
+        if whole and len(c.texts) == 1:  # the point may sit between any two digits: each is a reading
+            sign, digits, pct = whole.groups()
+            for k in range(1, len(digits)):
+                _cap(c, i, DOUBT, "a printed point not in the text", f"{sign}{digits[:k]}.{digits[k:]}{pct}")
+        else:
+            _cap(c, i, DOUBT, "a printed point not in the text")
     if ".." in text or text.endswith(".") or text.startswith("."):
         _cap(c, i, DOUBT, "stray decimal point")
     if text.count(".") > 1:
@@ -279,7 +314,9 @@ def _second_opinion(cells, page) -> None:
     for (c, i), (text, score) in zip(where, recognise(crops, page.number)):
         again = text.strip().translate(LETTER_DIGITS)
         if again != c.texts[i] and not (again.lstrip("一－—") == c.texts[i].lstrip("-") and c.texts[i].startswith("-")):
-            _cap(c, i, DOUBT, "second reading differs")
+            # a number read otherwise is one more reading of a one-line cell; anything else is doubt
+            number = NUMERIC.fullmatch(again) and len(c.texts) == 1
+            _cap(c, i, DOUBT, f"a second reading gives '{again}'", again if number else None)
 
 
 UNIT_MISREADS = {"%": {"%0", "%6", "%o", "90", "96", "0/0", "%.", "%1"}}  # '%' as low-dpi scans come out
@@ -296,9 +333,7 @@ def _against_catalogue(c, entry, field: str) -> None:
     got = c.text.replace("\n", "")
     if got == expected:
         return
-    if field == "unit" and (got in UNIT_MISREADS.get(expected, ()) or
-                            (not known_unit(got) and len(got) == len(expected) and
-                             sum(a != b for a, b in zip(got, expected)) == 1 and len(expected) >= 1)):
+    if field == "unit" and (got in UNIT_MISREADS.get(expected, ()) or misread_unit(got, expected)):
         c.texts, c.scores, c.lines = [expected], [min(min(c.scores), SAFE_FIX)], c.lines[:1]
         tally("ocr_fix: unit misread, the catalogue's unit for the row")
         return
@@ -308,6 +343,36 @@ def _against_catalogue(c, entry, field: str) -> None:
         c.texts = [expected]
         c.scores = [min(min(c.scores), SAFE_FIX)]
         c.lines = c.lines[:1]
+
+
+def misread_unit(got: str, expected: str) -> bool:
+    """Whether a unit cell read as `got` is the catalogue's `expected` unit misread: `got` is no
+    unit at all (a unit the tables know, 万吨 for 吨, is a unit and never replaced), and it is
+    `expected` with its last glyph lost at the cell's edge ('亿元/平方公'), or with glyphs off
+    that no unit has ('哺' for '吨', '厅认方米' for '万立方米'), or, for '%', one to three glyphs
+    of no unit ('00', 'D0', '96', '哈': what a small '%' comes out as at low dpi)."""
+    if not got or not expected or known_unit(got):
+        return False
+    if expected == "%":  # never a glyph of a unit ('‰' is one, and so are 人, 个, 吨 ...)
+        return len(got) <= 3 and not any(ch in unit_glyphs() or ch in "‰‱" for ch in got.replace("%", ""))
+    if len(got) >= 3 and len(expected) == len(got) + 1 and expected.startswith(got):
+        return True
+    off = [a for a, b in zip(got, expected) if a != b] if len(got) == len(expected) else list(got)
+    if any(ch in unit_glyphs() for ch in off):
+        return False  # '千立方米' for '万立方米' may be another unit: kept, and UNIT_UNKNOWN says so
+    if len(got) == len(expected) and len(off) == 1:
+        return True
+    return len(expected) >= 3 and Levenshtein.distance(got, expected) <= len(expected) // 2
+
+
+@lru_cache(maxsize=1)
+def unit_glyphs() -> frozenset[str]:
+    """Every character of every unit the catalogue and the unit table know."""
+    from ecopark.schemas.catalogue import normalize_unit
+
+    cat = catalogue()
+    units = {normalize_unit(e.unit) for e in cat.entries} | {u for pair in cat.conversions for u in pair}
+    return frozenset("".join(units))
 
 
 def known_unit(text: str) -> bool:
@@ -336,3 +401,4 @@ def _requirement(c, entry) -> None:
     expected, got = entry.requirement, c.text.replace("\n", "")
     if got != expected and expected[:1] in "≥≤" and _confusable(got) == _confusable(expected):
         c.texts, c.scores, c.lines = [expected], [min(min(c.scores), DOUBT + 0.15)], c.lines[:1]
+        c.doubts.append(f"'{got}' read; the standard's comparator {expected} taken")
