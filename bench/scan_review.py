@@ -65,7 +65,7 @@ def main() -> int:
     t = sm.total(measures)
     print(f"total: printed {t.printed}, found {len(t.found)} ({sm.share(len(t.found), t.printed)}), right "
           f"{len(t.right)} ({sm.share(len(t.right), len(t.found))} of found), wrong without a flag {len(t.silent)}, "
-          f"missing {len(t.missing)}, right sent to review {len(t.reviewed)} ({sm.share(len(t.reviewed), len(t.right))}), "
+          f"missing {len(t.missing)} ({len(t.unflagged)} without a flag), right sent to review {len(t.reviewed)} ({sm.share(len(t.reviewed), len(t.right))}), "
           f"anomalies flagged {len(t.flagged)}/{len(t.anomalies)}")
     return 0
 

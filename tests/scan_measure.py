@@ -6,7 +6,9 @@ with tests/expected/<seed>.csv, which was transcribed from the seed it was made 
 
 - printed: the values the fixture prints (a fixture of some pages: the rows printed on them, found
   from the text PDF it was rendered from, never from what the reader returned);
-- found / missing: printed values with / without a record;
+- found / missing: printed values with / without a record holding what was read (a NOT_READ record,
+  which normalize/completeness writes for a row the table lost, is missing but flagged;
+  `unflagged` are the missing values without even that);
 - right: the record holds the printed value (value_raw as printed, or the same number);
 - silent: wrong and not sent to review (the prime rule says there are none);
 - reviewed: right, sent to review, and not an anomaly of the printed report (a false alarm; the
@@ -104,6 +106,7 @@ class Measure:
     silent: list = field(default_factory=list)      # (key, printed, read)
     reviewed: list = field(default_factory=list)    # (key, flags, reasons): right values sent to review
     missing: list = field(default_factory=list)
+    unflagged: list = field(default_factory=list)   # missing, and no NOT_READ record says so
     anomalies: list = field(default_factory=list)
     flagged: list = field(default_factory=list)     # anomalies sent to review
 
@@ -114,7 +117,7 @@ class Measure:
     def line(self) -> str:
         causes = sorted({c for _, flags, _ in self.reviewed for c in flags if c in REVIEW_CAUSES})
         return (f"{self.name:30s} printed {self.printed:3d}  found {len(self.found):3d}  right {len(self.right):3d}  "
-                f"silent {len(self.silent):2d}  missing {len(self.missing):2d}  "
+                f"silent {len(self.silent):2d}  missing {len(self.missing):2d} ({len(self.unflagged)} unflagged)  "
                 f"reviewed {len(self.reviewed):2d} ({share(len(self.reviewed), len(self.right))})  "
                 f"anomalies {len(self.flagged)}/{len(self.anomalies)}" + (f"  [{', '.join(causes)}]" if causes else ""))
 
@@ -147,8 +150,10 @@ def measure(name: str, records=None) -> Measure:
             out.anomalies.append(key)
             if rec is not None and rec.needs_review:
                 out.flagged.append(key)
-        if rec is None:
+        if rec is None or "NOT_READ" in rec.flags:
             out.missing.append(key)
+            if rec is None:
+                out.unflagged.append(key)
             continue
         out.found.append(key)
         want = e["value_raw"] if e["table_kind"] == "assessment" else e["compliant_raw"]
@@ -167,6 +172,6 @@ def measure(name: str, records=None) -> Measure:
 def total(measures: list[Measure]) -> Measure:
     out = Measure("total")
     for m in measures:
-        for name in ("found", "right", "silent", "reviewed", "missing", "anomalies", "flagged"):
+        for name in ("found", "right", "silent", "reviewed", "missing", "unflagged", "anomalies", "flagged"):
             getattr(out, name).extend(getattr(m, name))
     return out
