@@ -3,8 +3,10 @@
 Orchestration (`ecopark.ingest`) calls `read_document` and nothing else of this
 package, so the order of the steps lives here once: facts outside the cells,
 the indicator tables and their column roles, one record per value cell, then the
-document passes — consistency first (it writes repair suggestions), compliance
-after (it reads the values the person will see), and last a record for each
+document passes — OCR doubts weighed by the unit and the formulas first (`ocr`: a
+reading taken there is what the checks see), consistency (it writes repair
+suggestions), compliance after (it reads the values the person will see; a 是否达标
+cell OCR doubts is weighed against it right after), and last a record for each
 indicator a table should list but gave no row of (`completeness`). The year
 pools both passes look values up in are built once.
 """

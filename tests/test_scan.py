@@ -259,6 +259,24 @@ def test_lost_decimal_point_is_doubt():
     assert cell.texts[0] == "8564" and cell.scores[0] < 0.8
 
 
+def test_separator_and_point_doubts_name_the_other_readings():
+    """'37.807' in a 人 row may be 37,807; '8564' with a point on the page may be 85.64 (or any
+    other place of the point): the other texts go to `readings`, for normalize to weigh."""
+    cell = FakeCell("37.807", line(90, 22, components=6))
+    ocr_slips._separator(cell, page=None, unit="人", entry=None)
+    assert cell.readings == ["37,807"] and not cell.doubts and cell.scores[0] < OCR_REVIEW_BELOW
+    cell = FakeCell("8564", line(80, 22, components=5, dots=1))
+    ocr_slips._value(cell, page=None)
+    assert cell.readings == ["8.564", "85.64", "856.4"] and cell.scores[0] < OCR_REVIEW_BELOW
+
+
+def test_unit_cells_misread_at_low_dpi_take_the_catalogue_unit_only_when_no_unit_was_read():
+    for read_as, unit in (("00", "%"), ("D0", "%"), ("哈", "%"), ("厅认方米", "万立方米"), ("亿元/平方公", "亿元/平方公里")):
+        assert ocr_slips.misread_unit(read_as, unit), read_as
+    for read_as, unit in (("万吨", "吨"), ("千立方米", "万立方米"), ("‰", "%"), ("人", "%")):
+        assert not ocr_slips.misread_unit(read_as, unit), read_as  # a unit: kept, UNIT_UNKNOWN if foreign
+
+
 def test_percentage_over_100_is_doubt():
     entry = ocr_slips.catalogue_entry("工业固体废物综合利用率")
     cell = FakeCell("8564", line(80, 22))
