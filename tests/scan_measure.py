@@ -51,6 +51,7 @@ KINDS = {
     "compliance_000.pdf": ("000", None, ("compliance",)),
     "textlayer_003.pdf": ("003", (2, 3, 4, 5), ("assessment",)),  # the table opens on page 1, not scanned
     "picture_001.docx": ("001", None, ("assessment",)),
+    "picture_pdf_001.pdf": ("001", None, ("assessment",)),  # a text PDF, the table pasted as pictures
     "pages_001_p2-3.tif": ("001", (2, 3), ("assessment",)),
     "page_003_p2.png": ("003", (2,), ("assessment",)),
     "photo_001_p2.jpg": ("001", (2,), ("assessment",)),

@@ -3,7 +3,8 @@
 fixtures/make_scans.py --kinds builds these from the LibreOffice renders of the
 seed tables (fixtures/pdf): a sideways landscape table, a phone photo, a red seal
 over values, a compliance-only report under a seal, a PDF with an invisible OCR
-text layer, a PNG, a two-page G4 TIFF and a DOCX whose table is pictures.
+text layer, a PNG, a two-page G4 TIFF, a DOCX whose table is pictures and a text PDF
+(from Word) whose table is pictures on pages with text.
 Expected values are tests/expected/<seed>.csv (transcribed from the seeds); a
 fixture holding only some pages of a table is compared on the rows printed on
 those pages (found from the text PDF it was rendered from), never on what the
@@ -63,6 +64,8 @@ def test_how_each_page_was_read_is_noted():
     assert any("red ink removed" in n for n in ingested("seal_001.pdf").notes)
     assert any("invisible OCR text layer" in n for n in ingested("textlayer_003.pdf").notes)
     assert any("word/media/image" in n for n in ingested("picture_001.docx").notes)
+    assert [n.split(":")[0] for n in ingested("picture_pdf_001.pdf").notes if "is a picture" in n] == \
+        ["page 1", "page 2", "page 3", "page 4"]
 
 
 def test_compliance_only_scan_takes_its_year_from_the_title():

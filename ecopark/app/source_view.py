@@ -1,7 +1,7 @@
 """The source behind a value, as the review app shows it: the row's crop and the page it sits on.
 
-PDF and scanned pages are rendered (from the file the run read, as the store
-remembers it) with the value's cell outlined; a text source is shown
+PDF and scanned pages, image files and pictures inside a document are rendered
+(from the file the run read, as the store remembers it) with the value's cell outlined; a text source is shown
 as its lines around the value's line; DOCX and HTML as the value's whole table
 rebuilt from the records. Images are cached under OUT_DIR/crops.
 """
@@ -40,37 +40,41 @@ def crop_image(record: Record, out_dir: Path, sources: dict[str, Path]) -> Path 
     path = out_dir / crops.CROP_DIR / crops.crop_name(record)
     if path.exists():
         return path
-    source = _source(record, sources)
-    if source is None:
+    found = _source(record, sources)
+    if found is None:
         return None
-    import pypdfium2 as pdfium
-
     try:
-        pdf = pdfium.PdfDocument(str(source))
+        source = crops.open_source(record, found)
     except Exception:
         return None
     try:
-        return crops.render_row(pdf, record, path)
+        return crops.render_row(source, record, path)
     except Exception:
         return None
     finally:
-        pdf.close()
+        source.close()
 
 
 def page_image(record: Record, out_dir: Path, sources: dict[str, Path]) -> tuple[Path, tuple[float, float]] | None:
-    """The value's whole page with its cell outlined, and the page size in points."""
+    """The value's whole page (or picture) with its cell outlined, and the page size in points."""
     if not crops.renderable(record):
         return None
-    source = _source(record, sources)
-    if source is None:
+    found = _source(record, sources)
+    if found is None:
         return None
-    page, bbox = crops.page_and_bbox(record.loc)
     name = hashlib.sha1(f"{record.record_key}|page".encode("utf-8")).hexdigest()[:16] + ".png"
     path = out_dir / crops.CROP_DIR / PAGE_DIR / name
     try:
-        size = crops.render_page(source, page, path, mark=bbox) if not path.exists() else crops.page_size(source, page)
+        source = crops.open_source(record, found)
     except Exception:
         return None
+    try:
+        size = crops.render_page(source, record.loc, path, mark=record.loc.bbox) if not path.exists() \
+            else source.size(record.loc)
+    except Exception:
+        return None
+    finally:
+        source.close()
     return path, size
 
 

@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 from ecopark.extract import base, limits
 from ecopark.schemas.grid import Block, Document, ReadError, Table
 
-from . import reader as text_layer
+from . import pictures, reader as text_layer
 from .kind import SCAN, SCAN_WITH_LAYER, TEXT, page_kind
 from .stitch import stitch
 
@@ -45,6 +45,7 @@ def read(path: Path) -> Document:
                 if kind == SCAN_WITH_LAYER:
                     layered.append(n)
         per_page = text_layer.read_open(text_pages)
+        pictures.read_tables(text_pages, per_page, doc)  # tables pasted as pictures on text pages
     finally:
         pdf.close()
     if scanned:

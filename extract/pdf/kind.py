@@ -10,13 +10,12 @@ compare with the constants, never with their own test.
 """
 from __future__ import annotations
 
-import ctypes
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .page import page_objects
+from .page import object_bounds, page_objects
 
 TEXT = "text"   # a text layer to read
 SCAN = "scan"   # an image of a page: OCR
@@ -68,8 +67,9 @@ def _image_covers(page) -> bool:
 
 def _covers(page, obj) -> bool:
     """Whether the image object `obj` covers IMAGE_SHARE of the page."""
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+    bounds = object_bounds(obj)
+    if bounds is None:
         return False
+    left, bottom, right, top = bounds
     width, height = page.get_size()
-    return (right.value - left.value) * (top.value - bottom.value) >= IMAGE_SHARE * width * height
+    return (right - left) * (top - bottom) >= IMAGE_SHARE * width * height

@@ -303,6 +303,55 @@ def page_objects(page_raw, depth: int):
     return _objects(page_raw, _page_objects, _page_object, 0, depth)
 
 
+def object_bounds(obj) -> tuple[float, float, float, float] | None:
+    """(left, bottom, right, top) of a page object in the space of its parent (the page, or
+    the form it is drawn in), or None when pdfium cannot place it."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return None
+    return left.value, bottom.value, right.value, top.value
+
+
+def image_bounds(page, depth: int = 2):
+    """User-space boxes (left, bottom, right, top) of the images of a page, and of those drawn
+    inside its forms (`depth` levels), a form's image placed on the page by the form's matrix."""
+    yield from _image_bounds(page.raw, _page_objects, _page_object, None, 0, depth)
+
+
+def _image_bounds(parent, count, get, matrix, level: int, depth: int):
+    for i in range(count(parent)):
+        obj = get(parent, i)
+        kind = _object_type(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            bounds = object_bounds(obj)
+            if bounds is not None:
+                yield bounds if matrix is None else _mapped(bounds, matrix)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < depth - 1:
+            inner = pdfium_c.FS_MATRIX()
+            if not pdfium_c.FPDFPageObj_GetMatrix(obj, inner):
+                continue
+            own = (inner.a, inner.b, inner.c, inner.d, inner.e, inner.f)
+            yield from _image_bounds(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject,
+                                     own if matrix is None else _product(own, matrix), level + 1, depth)
+
+
+def _mapped(bounds, m) -> tuple[float, float, float, float]:
+    a, b, c, d, e, f = m
+    left, bottom, right, top = bounds
+    xs, ys = [], []
+    for x, y in ((left, bottom), (right, bottom), (left, top), (right, top)):
+        xs.append(a * x + c * y + e)
+        ys.append(b * x + d * y + f)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _product(inner, outer):
+    """The matrix applying `inner` then `outer` (PDF order: inner x outer)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
 def _objects(parent, count, get, level: int, depth: int):
     for i in range(count(parent)):
         obj = get(parent, i)

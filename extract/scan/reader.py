@@ -215,10 +215,15 @@ def _head_of_table(page: PageImage) -> list[Block]:
 
 
 def _same_columns(a: ocr_grid.Grid, b: ocr_grid.Grid, tolerance: float = 0.03) -> bool:
+    """Column edges at the same shares of each grid's width: pictures of one table pasted at
+    different sizes (or cropped with different margins) show it at different scales."""
     if len(a.col_edges) != len(b.col_edges):
         return False
-    width = a.bbox[2] - a.bbox[0]
-    return all(abs(x - y) <= tolerance * width for x, y in zip(a.col_edges, b.col_edges))
+    (a0, *_, a1), (b0, *_, b1) = a.col_edges, b.col_edges
+    if a1 <= a0 or b1 <= b0:
+        return False
+    return all(abs((x - a0) / (a1 - a0) - (y - b0) / (b1 - b0)) <= tolerance
+               for x, y in zip(a.col_edges, b.col_edges))
 
 
 def _columns_of_previous(edges: list[int], before: list[int], tolerance: float) -> list[int] | None:

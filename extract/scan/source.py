@@ -87,6 +87,13 @@ class ImagePages:
         pass
 
     @classmethod
+    def from_renders(cls, renders: list, dpi: float) -> "ImagePages":
+        """Regions of pages rendered at `dpi` (PIL images, a picture on a text PDF page, say):
+        gray unless they carry colour."""
+        frames = [_pixels(r) for r in renders]
+        return cls(frames, [float(dpi)] * len(frames))
+
+    @classmethod
     def from_bytes(cls, blobs: list[bytes], names: list[str] | None = None) -> "ImagePages":
         """Every frame of every image (a multi-page TIFF gives several)."""
         from PIL import Image, ImageSequence, UnidentifiedImageError
@@ -100,7 +107,7 @@ class ImagePages:
                     frames.append(pixels)
                     dpis.append(_dpi(frame, pixels.shape))
                     name = names[i] if names else ""
-                    where.append(f"{name} frame {k + 1}" if k else name)
+                    where.append(f"{name} frame {k + 1}" if k and name else name)  # an image file: page = frame
             except (UnidentifiedImageError, OSError) as e:
                 raise ReadError(f"the image cannot be decoded ({e})") from None
         return cls(frames, dpis, where)
