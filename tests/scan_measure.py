@@ -48,6 +48,7 @@ UPRIGHT = {
 KINDS = {
     "sideways_002.pdf": ("002", None, ("assessment", "compliance")),
     "seal_001.pdf": ("001", None, ("assessment",)),
+    "seal_orange_003.pdf": ("003", (2, 3), ("assessment",)),  # orange ink, over a page's last rows
     "compliance_000.pdf": ("000", None, ("compliance",)),
     "textlayer_003.pdf": ("003", (2, 3, 4, 5), ("assessment",)),  # the table opens on page 1, not scanned
     "picture_001.docx": ("001", None, ("assessment",)),

@@ -133,17 +133,54 @@ def bridged(mask: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
 
 
-def find_grids(gray: np.ndarray, binary: np.ndarray | None = None, min_rows: int = 2, min_cols: int = 3) -> list[Grid]:
+def through_seal(mask: np.ndarray, across: np.ndarray, seal: np.ndarray, horizontal: bool) -> np.ndarray:
+    """Rules that run into a seal's area carried on through it, up to the next rule across.
+
+    Under a seal the ring, its ring text and the removal of the red ink leave a rule
+    in dashes too short to be told from strokes of text, so a rule can stop where the
+    seal begins and two rows' value cells run into one (the second row's value then
+    looks like no value at all). A row or column border does not end inside a seal:
+    each end of a rule that lies on the seal's area is drawn on along the rule's line,
+    over the seal's area only, until it meets a rule running across (`across`: the
+    vertical rules for a horizontal one). Drawn on the transposed masks for columns."""
+    if not horizontal:
+        return through_seal(mask.T.copy(), across.T, seal.T, True).T.copy()
+    out = mask.copy()
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    w = mask.shape[1]
+    for i in range(1, n):
+        x, y, bw, bh, _ = stats[i]
+        if bh > 15 or bw < 20:
+            continue  # not a rule's piece
+        ys = np.nonzero(labels[y:y + bh, x:x + bw] == i)[0]
+        row = y + int(np.median(ys))
+        for end, step in ((x + bw - 1, 1), (x, -1)):
+            near = across[max(0, row - 2):row + 3, max(0, end - 6):end + 7]
+            if not seal[row, min(w - 1, max(0, end + step))] or near.any():
+                continue  # ends outside the seal, or at a rule across (a merged cell's border)
+            cur = end + step
+            while 0 <= cur < w and seal[row, cur] and not across[row, cur]:
+                cur += step
+            a, b = sorted((end, cur))
+            out[max(0, row - 1):row + 2, a:b + 1] = 255
+    return out
+
+
+def find_grids(gray: np.ndarray, binary: np.ndarray | None = None, min_rows: int = 2, min_cols: int = 3,
+               seal: np.ndarray | None = None) -> list[Grid]:
     """Every ruled table on a deskewed page, top to bottom.
 
     The defaults ask for a real table; the few ruled rows that head a table at
-    the foot of a page (its title, 园区名称 | 填报时间) pass with 1 and 1."""
+    the foot of a page (its title, 园区名称 | 填报时间) pass with 1 and 1. `seal` is
+    where red ink was removed (see `through_seal`)."""
     binary = ink(gray) if binary is None else binary
     h, w = binary.shape
     hor = ruling(binary, max(40, w // 40), horizontal=True)
     # longer than any character's stroke (a quarter inch), or a line of text in a
     # short row becomes a fence of strokes that cuts its cell into slivers
     ver = ruling(binary, max(20, int(0.25 * dpi_of(binary))), horizontal=False)
+    if seal is not None and seal.any():
+        hor, ver = through_seal(hor, ver, seal, True), through_seal(ver, hor, seal, False)
     hor, ver = bridged(hor, dpi_of(binary), True), bridged(ver, dpi_of(binary), False)
     lines = cv2.dilate(cv2.bitwise_or(hor, ver), np.ones((3, 3), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)

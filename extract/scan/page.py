@@ -41,19 +41,44 @@ def reddish(rgb: np.ndarray) -> np.ndarray:
     return (r > 100) & (r - g > 40) & (r - b > 30)
 
 
-RED_WHITE_POINT = 185  # solid seal ink reads about 200-230 in the red channel, print below 130
-
-
 def without_red(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Gray image of a colour page with red ink removed, and the mask of the seal's area.
 
-    In the red channel red ink is nearly as bright as paper while black print
-    stays dark, also where print and seal overlap (ink multiplies)."""
-    lut = np.clip(np.arange(256) * 255.0 / RED_WHITE_POINT, 0, 255).astype(np.uint8)
-    gray = cv2.LUT(np.ascontiguousarray(rgb[:, :, 0]), lut)
+    In the red channel red (and orange) ink is nearly as bright as paper while
+    black print stays dark, also where print and seal overlap (inks multiply),
+    and on neutral pixels it is the gray value itself. Seal ink is still a
+    little darker than paper there, so red pixels alone are lifted to white by
+    the seal's own level in the red channel; print keeps every gray level it
+    had (a white point lowered for the whole page thins the strokes of a soft
+    scan until '%' reads 'º0'). The lift fades in with the pixel's redness and is
+    spread over a pixel or two, where JPEG's coarser colour leaves the seal's
+    edges less red than its middle."""
+    r = np.ascontiguousarray(rgb[:, :, 0])
+    redness = r.astype(np.int16) - np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
+    weight = np.clip((redness.astype(np.float32) - 15) / 45, 0, 1)
+    weight = cv2.dilate(weight, np.ones((3, 3), np.uint8))
+    strong = r[redness > 80]
+    level = float(np.clip(np.percentile(strong, 30), 140, 235)) if strong.size >= 50 else 185.0
+    lifted = np.minimum(r.astype(np.float32) * (255.0 / level), 255)
+    gray = (r + weight * (lifted - r)).astype(np.uint8)
+    return gray, seal_area(rgb)
+
+
+def seal_area(rgb: np.ndarray) -> np.ndarray:
+    """Where red ink lies, as whole shapes: each blob of red ink (a seal's ring, its star and
+    ring text, a signature) closed and filled to its convex hull, so the middle of a round seal
+    and a faded stretch of its ring count as seal too."""
     small = cv2.resize(rgb, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    area = cv2.dilate(reddish(small).astype(np.uint8), np.ones((5, 5), np.uint8))
-    return gray, cv2.resize(area, gray.shape[::-1], interpolation=cv2.INTER_NEAREST) > 0
+    red = reddish(small).astype(np.uint8)
+    step = max(3, int(0.02 * max(small.shape[:2])))  # about a fifth of an inch
+    red = cv2.morphologyEx(cv2.dilate(red, np.ones((3, 3), np.uint8)), cv2.MORPH_CLOSE,
+                           np.ones((step, step), np.uint8))
+    contours, _ = cv2.findContours(red, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    area = np.zeros_like(red)
+    for contour in contours:
+        cv2.fillPoly(area, [cv2.convexHull(contour)], 1)
+    area = cv2.dilate(area, np.ones((3, 3), np.uint8))
+    return cv2.resize(area, rgb.shape[1::-1], interpolation=cv2.INTER_NEAREST) > 0
 
 
 def ink_of(gray: np.ndarray, seal: np.ndarray | None) -> np.ndarray:
@@ -61,12 +86,25 @@ def ink_of(gray: np.ndarray, seal: np.ndarray | None) -> np.ndarray:
 
     JPEG shares colour between neighbouring pixels, so a thin red stroke keeps
     some darkness in the red channel. It stays far lighter than print, which the
-    adaptive threshold, relative to the paper around, does not tell: there ink
-    must also be darker than halfway between the page's typical ink and paper."""
+    adaptive threshold, relative to the paper around, does not tell. So inside a
+    seal's area a blob of ink is kept only when its darkest pixel is darker than
+    halfway between paper and the darkest pixel of a typical blob of print
+    elsewhere on the page: a stroke of print has a dark core and keeps its soft
+    edges, a seal's leftover is light all through and goes as a whole (cleared
+    pixel by pixel, print lost its edges and residue kept its middle)."""
     binary = ocr_grid.ink(gray)
-    if seal is not None and seal.any():
-        typical = float(np.median(gray[binary > 0])) if binary.any() else 128.0
-        binary[seal & (gray >= (typical + 255) / 2)] = 0
+    if seal is None or not seal.any():
+        return binary
+    n, labels, _, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    darkest = np.full(n, 255, np.int32)
+    np.minimum.at(darkest, labels.ravel(), gray.ravel().astype(np.int32))
+    sealed = np.zeros(n, bool)
+    sealed[np.unique(labels[seal])] = True
+    sealed[0] = False
+    elsewhere = darkest[1:][~sealed[1:]]
+    typical = float(np.median(elsewhere)) if elsewhere.size else 128.0
+    faint = sealed & (darkest >= (typical + 255) / 2)
+    binary[faint[labels] & seal] = 0
     return binary
 
 

@@ -106,7 +106,7 @@ def _read(source, pages: list[int], doc: Document) -> list[Block]:
         page = PageImage.of(source, n, thumbs[n])
         doc.count("pages_ocr")
         _note_page(page, doc)
-        grids = ocr_grid.find_grids(page.gray, page.binary)
+        grids = ocr_grid.find_grids(page.gray, page.binary, seal=page.seal)
         for i, grid in enumerate(grids):
             part = TablePart(page, grid, {}, ocr_grid.em_height(page.binary, grid))
             heads = [p for p in parts if p.header_row is not None]
@@ -119,7 +119,7 @@ def _read(source, pages: list[int], doc: Document) -> list[Block]:
                 part.roles = prev.roles
             if part.roles:
                 parts.append(part)
-        if not grids and not ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1):
+        if not grids and not ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1, seal=page.seal):
             part = _lineless_part(page, parts[-1] if parts and parts[-1].page.number == n - 1 else None)
             if part is not None:
                 parts.append(part)
@@ -202,7 +202,7 @@ def _head_of_table(page: PageImage) -> list[Block]:
     Those rows are read as a table; the lines just above them, or the page's last lines
     if there are no such rows, are read as paragraphs. The rest of the page is not read."""
     h = page.gray.shape[0]
-    grids = [g for g in ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1)
+    grids = [g for g in ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1, seal=page.seal)
              if g.bbox[3] > 0.6 * h]
     if not grids:
         em = READ_DPI * 10.5 / 72
@@ -403,7 +403,7 @@ def _table(tp: TablePart) -> Table:
     _sealed_blanks(cells, tp)
     by_pos = {(c.box.row, c.box.col): c for c in cells}
     spanned = {(c.box.row + i, c.box.col + j) for c in cells
-               for i in range(c.box.rowspan) for j in range(c.box.colspan)}
+               for i in range(c.box.rowspan) for j in range(c.box.colspan)} - _values_run_together(cells, tp)
     rows = []
     for r in range(tp.grid.rows):
         row_cells = []
@@ -425,6 +425,25 @@ def _table(tp: TablePart) -> Table:
             rows.append(Row(row_cells, Location(page=tp.number, row=r + 1,
                                                 confidence=min(scores) if scores else None)))
     return Table(rows, Location(page=tp.number, bbox=_points(tp, tp.grid.bbox)))
+
+
+def _values_run_together(cells: list[CellText], tp: TablePart) -> set[tuple[int, int]]:
+    """Value positions that a value cell reaching down from an indicator row above covers, although
+    their own row names an indicator: one value printed for two indicators is not what a table
+    holds, but what a rule lost between them (a seal, a faint scan) looks like. Those positions
+    are unknown, not empty, and the cell that covers them is doubtful too."""
+    labels = {c.box.row for c in cells if tp.roles.get(c.box.col) == "label" and c.text.strip()}
+    lost = set()
+    for c in cells:
+        if tp.roles.get(c.box.col) != "value" or c.box.rowspan < 2 or c.box.row not in labels:
+            continue
+        below = {(c.box.row + i, c.box.col + j) for i in range(1, c.box.rowspan) for j in range(c.box.colspan)
+                 if c.box.row + i in labels}
+        if below:
+            lost |= below
+            c.scores = [min(s, ocr_slips.DOUBT) for s in c.scores] or [ocr_slips.DOUBT]
+            c.texts = c.texts or [""]
+    return lost
 
 
 def _sealed_blanks(cells: list[CellText], tp: TablePart) -> list[CellText]:
