@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ecopark.schemas import catalogue
-from ecopark.schemas.grid import Document, Location
+from ecopark.schemas.grid import Document, Location, Paragraph
 from ecopark.schemas.records import Record
 from ecopark.schemas.vocabulary import heading_kind
 
@@ -87,7 +87,10 @@ def _placeholder(entry, kind: str, year: int | None, group: list[Record], unmatc
 def headings(doc: Document) -> dict[str, tuple[str, Location]]:
     """Table kind -> the first short line heading a table of that kind, and where it is."""
     out: dict[str, tuple[str, Location]] = {}
-    for text, loc in doc.text_lines():
+    for block in doc.blocks:   # headings are lines of text; a title row inside a table heads a table read
+        if not isinstance(block, Paragraph):
+            continue
+        text, loc = block.text, block.loc
         kind = heading_kind(text)
         if kind and kind not in out:
             out[kind] = (text.strip(), loc)

@@ -87,6 +87,7 @@ def _words() -> tuple[_Word, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=None)
 def _of(kind: str) -> tuple[_Word, ...]:
     return tuple(w for w in _words() if w.kind == kind)
 
@@ -152,6 +153,8 @@ HEADING_CHARS = 60  # a heading is a short line; a longer one mentioning the tab
 
 def heading_kind(text: str) -> str | None:
     """The kind of table (assessment / compliance) a short line heads, or None."""
+    if len(text) > 3 * HEADING_CHARS:   # folding (OpenCC) is the cost: a long paragraph heads nothing
+        return None
     t = fold(text)
     if len(t) > HEADING_CHARS:
         return None

@@ -111,7 +111,8 @@ class Frame:
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-TURN_SAMPLE = 400  # chars looked at at most to tell which way the text runs
+TURN_SAMPLE = 400  # chars looked at at most to tell which way the text runs ...
+TURN_SETTLED = 60  # ... or until this many agree (and nine in ten do)
 
 
 def text_turn(textpage) -> int:
@@ -129,7 +130,10 @@ def text_turn(textpage) -> int:
         angle = _angle(raw, i)
         if angle < 0:   # pdfium could not tell
             continue
-        votes[(4 - round(math.degrees(angle) / 90)) % 4] += 1
+        way = (4 - round(math.degrees(angle) / 90)) % 4
+        votes[way] += 1
+        if votes[way] >= TURN_SETTLED and votes[way] >= 0.9 * sum(votes):
+            break
     return 90 * max(range(4), key=votes.__getitem__) if any(votes) else 0
 
 
