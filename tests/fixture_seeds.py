@@ -14,6 +14,9 @@ TEXT = ROOT / "fixtures" / "text"
 DOCX = ROOT / "fixtures" / "docx"
 PDF = ROOT / "fixtures" / "pdf"
 BAD = ROOT / "fixtures" / "bad"
+EXPECTED = ROOT / "tests" / "expected"
+# seed number -> the seed's file stem ("002" -> "002_4a25218a541a50f3"), one expected CSV per seed
+SEEDS = {p.stem[:3]: p.stem for p in EXPECTED.glob("*.csv")}
 
 _spec = importlib.util.spec_from_file_location("make_docx", ROOT / "fixtures" / "make_docx.py")
 make_docx = importlib.util.module_from_spec(_spec)

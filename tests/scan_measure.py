@@ -27,13 +27,12 @@ from pathlib import Path
 import pdfplumber
 
 from ecopark.ingest import ingest_file
+from fixture_seeds import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCANS = ROOT / "fixtures" / "scanned"
 EXPECTED = ROOT / "tests" / "expected"
 TEXT = ROOT / "fixtures" / "text"
-SEEDS = {"000": "000_dfd356fa93262e66", "001": "001_98bb576f2842cd57", "002": "002_4a25218a541a50f3",
-         "003": "003_b52cdd33f1ff9352"}
 SOURCES = {"000": "000_changchun_2018.pdf", "001": "001_changchun_2022.pdf", "002": "002_changchun_auto_2018.pdf",
            "003": "003_wujin_2018.pdf"}
 

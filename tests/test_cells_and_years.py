@@ -13,14 +13,13 @@ import opencc
 import pytest
 
 from ecopark.ingest import ingest_file
+from fixture_seeds import SEEDS
 from ecopark.normalize import numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS = ROOT / "fixtures" / "variants"
 TEXT = ROOT / "fixtures" / "text"
 EXPECTED = ROOT / "tests" / "expected"
-SEEDS = {"001": "001_98bb576f2842cd57", "002": "002_4a25218a541a50f3", "003": "003_b52cdd33f1ff9352",
-         "004": "004_ab0b14322d25fbd5"}
 FIXTURES = {
     "101_textbox_changchun_2022.docx": "001",
     "102_vml_textbox_wujin_2018.docx": "003",

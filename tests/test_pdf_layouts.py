@@ -11,11 +11,11 @@ import pytest
 
 from ecopark.extract import pdf as pdf_entry
 from ecopark.ingest import ingest_file
+from fixture_seeds import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYOUTS = ROOT / "fixtures" / "pdf_layouts"
 EXPECTED = ROOT / "tests" / "expected"
-SEEDS = {p.stem[:3]: p.stem for p in EXPECTED.glob("*.csv")}
 
 
 def _compare(name):
