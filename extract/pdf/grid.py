@@ -200,16 +200,21 @@ def _words(chars: list[dict]) -> list[tuple[float, str, float, float, float]]:
                     words.append((top, "".join(texts).translate(_LIGATURES), left, right, bottom))
                 texts = []
                 continue
-            x0, char_top = char["x0"], char["top"]
+            x0, x1, char_top, char_bottom = char["x0"], char["x1"], char["top"], char["bottom"]
             if texts and (x0 < last_x0 or x0 > last_x1 + X_TOLERANCE or abs(char_top - last_top) > Y_TOLERANCE):
                 words.append((top, "".join(texts).translate(_LIGATURES), left, right, bottom))
                 texts = []
-            if texts:
-                top, right, bottom = min(top, char_top), max(right, char["x1"]), max(bottom, char["bottom"])
+            if texts:  # comparisons, not min()/max(): this runs once per glyph of every table
+                if char_top < top:
+                    top = char_top
+                if x1 > right:
+                    right = x1
+                if char_bottom > bottom:
+                    bottom = char_bottom
             else:
-                top, left, right, bottom = char_top, x0, char["x1"], char["bottom"]
+                top, left, right, bottom = char_top, x0, x1, char_bottom
             texts.append(text)
-            last_x0, last_x1, last_top = x0, char["x1"], char_top
+            last_x0, last_x1, last_top = x0, x1, char_top
         if texts:
             words.append((top, "".join(texts).translate(_LIGATURES), left, right, bottom))
     return words

@@ -24,6 +24,7 @@ A horizontal rule between two lines is a row boundary (rules between groups).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 from statistics import median
 
 import regex
@@ -252,10 +253,11 @@ def _gutters(body: list[Line]) -> list[list[float]]:
     if not words:
         return []
     left = int(min(x0 for x0, _ in words))
-    cover = [0] * (int(max(x1 for _, x1 in words)) - left + 2)
-    for x0, x1 in words:
-        for x in range(int(x0) - left, int(x1) - left + 1):
-            cover[x] += 1
+    steps = [0] * (int(max(x1 for _, x1 in words)) - left + 3)
+    for x0, x1 in words:  # +1 where a word starts, -1 after it ends: summed, the words over each point
+        steps[int(x0) - left] += 1
+        steps[int(x1) - left + 1] -= 1
+    cover = list(accumulate(steps))[:-1]
     busy = 1 if len(body) > 3 else 0
     spans: list[list[float]] = []
     for x, n in enumerate(cover):

@@ -13,6 +13,7 @@ import math
 from bisect import bisect_left
 from itertools import groupby
 from operator import itemgetter
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -35,10 +36,15 @@ class PdfiumPage:
         width, height = frame.width, frame.height
         self.width, self.height = width, height
         self.bbox = (0.0, 0.0, width, height)
-        self.chars = _raised(_once(_chars(textpage, frame)))
+        glyphs = _chars(textpage, frame)
+        chars = glyphs.chars if glyphs.single else _dedupe(glyphs.chars)
+        if glyphs.sizes and min(glyphs.sizes) <= RAISED_SIZE * max(glyphs.sizes):
+            chars = _raised(chars)  # only a page printed in more than one size has superscripts
+        self.chars = chars
         self.edges = _edges(page, frame)
-        self._across = [_h_mid(c) for c in self.chars]  # centres, as pdfplumber's Table.extract has them
-        self._down = [_v_mid(c) for c in self.chars]
+        # centres, as pdfplumber's Table.extract has them
+        self._across = [(c["x0"] + c["x1"]) / 2 for c in chars]
+        self._down = [(c["top"] + c["bottom"]) / 2 for c in chars]
         self._by_height = sorted(range(len(self.chars)), key=self._down.__getitem__)
         self._heights = [self._down[i] for i in self._by_height]
         self._bands: dict[tuple[float, float], tuple[list[float], list[int]]] = {}
@@ -137,21 +143,6 @@ def text_turn(textpage) -> int:
     return 90 * max(range(4), key=votes.__getitem__) if any(votes) else 0
 
 
-def _v_mid(char: dict) -> float:
-    return (char["top"] + char["bottom"]) / 2
-
-
-def _h_mid(char: dict) -> float:
-    return (char["x0"] + char["x1"]) / 2
-
-
-def _once(chars: list[dict]) -> list[dict]:
-    """Fake bold prints every glyph twice at the same spot. pdfium already drops most such
-    doubles; the rest are dropped as pdfplumber's dedupe_chars does, only when some are left."""
-    spots = {(c["text"], round(c["x0"]), round(c["top"])) for c in chars}
-    return chars if len(spots) == len(chars) else _dedupe(chars)
-
-
 RAISED_SIZE = 0.9   # a glyph this much smaller than the one before it (Word: 0.65, CSS <sup>: 0.83) ...
 RAISED_RISE = 0.2   # ... whose baseline sits this share of that one's size higher is printed raised
 
@@ -184,7 +175,6 @@ def _raised(chars: list[dict]) -> list[dict]:
             # on the line of the glyph it follows: raised by more than the line tolerance, it
             # would otherwise make a line of its own above, and '¹' would come before '0.32'
             char["top"], char["bottom"] = last[0]["top"], last[0]["bottom"]
-            char["doctop"], char["height"] = char["top"], char["bottom"] - char["top"]
             continue
         last = (char, baseline)
     return chars
@@ -209,8 +199,8 @@ def _dedupe(chars: list[dict]) -> list[dict]:
     return sorted(kept, key=lambda c: position[id(c)])
 
 
-_DEDUPE_KEY = itemgetter("upright", "text", "fontname", "size")
-_doctop, _x0, _doctop_x0 = itemgetter("doctop"), itemgetter("x0"), itemgetter("doctop", "x0")
+_DEDUPE_KEY = itemgetter("text", "size")  # pdfplumber's also has upright and fontname: always True and ""
+_doctop, _x0, _doctop_x0 = itemgetter("top"), itemgetter("x0"), itemgetter("top", "x0")  # doctop is top on one page
 
 
 def _bare(function, restype):
@@ -229,54 +219,89 @@ _font_size = _bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _matrix = _bare(pdfium_c.FPDFText_GetMatrix, ctypes.c_int)
 _origin = _bare(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
 _angle = _bare(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float)
+_text_object = _bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
 # ... and for the walk over a page's objects (hundreds of glyph runs per ruling line)
 _page_objects = _bare(pdfium_c.FPDFPage_CountObjects, ctypes.c_int)
 _page_object = _bare(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPage_GetObject.restype)
 _object_type = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
 
 
-def _chars(textpage, frame: "Frame") -> list[dict]:
-    """The printed glyphs of a page, each as pdfplumber's char dict.
+class Glyphs(NamedTuple):
+    """What `_chars` read off a page: the chars, whether no two of them print one char at one
+    spot (rounded to points: fake bold prints every glyph twice there), and the font sizes."""
+    chars: list[dict]
+    single: bool
+    sizes: set[float]
 
-    Six pdfium calls per glyph make most of the time, so each is made cheap: bare
-    function pointers (`_bare`), and "was this generated?" asked of spaces only, the
-    only printable char pdfium generates (besides line ends, skipped anyway)."""
+
+def _chars(textpage, frame: "Frame") -> Glyphs:
+    """The printed glyphs of a page, each as a char dict of the keys pdfplumber's chars have
+    that the readers use (text, x0, x1, top, bottom, size).
+
+    The per-glyph pdfium calls make most of the time, so there are as few as can be, each
+    cheap: the page's text is taken in one call (`_page_text`); the font size, the same for
+    every glyph of a text object, is asked once per object; "was this generated?" is asked
+    of spaces only, the only printable char pdfium generates (besides line ends, skipped
+    anyway); and the calls are bare function pointers (`_bare`)."""
     raw = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(raw)
+    text = _page_text(raw, count)
     rect, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     rect_p, matrix_p, origin_x_p, origin_y_p = (ctypes.byref(rect), ctypes.byref(matrix),
                                                 ctypes.byref(origin_x), ctypes.byref(origin_y))
+    loose_box, origin, text_object, generated = _loose_box, _origin, _text_object, _generated
     hypot = math.hypot
     height = frame.height
     turned = frame.turn != 0
+    sizes: dict[int, float] = {}  # text object -> the font size its glyphs print at
+    distinct: set[float] = set()
+    spots = set()
     out = []
-    for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = _unicode(raw, i)
-        if code < 0x20 or code in (0xFFFE, 0xFFFF):  # line ends, control codes, unmapped glyphs
+    for i in range(count):
+        char = text[i] if text is not None else chr(_unicode(raw, i))
+        if char <= " ":
+            if char < " " or generated(raw, i) == 1:
+                continue  # line ends, control codes; spaces pdfium inferred, not printed
+        elif char in "\ufffe\uffff":
+            continue  # unmapped glyphs
+        if not loose_box(raw, i, rect_p):  # advance width x font height, as pdfminer measures glyphs
             continue
-        if code == 0x20 and _generated(raw, i) == 1:
-            continue  # spaces pdfium inferred, not printed
-        if not _loose_box(raw, i, rect_p):  # advance width x font height, as pdfminer measures glyphs
-            continue
-        size = _font_size(raw, i)  # before the text matrix: "1 Tf" + scaling is common
-        if _matrix(raw, i, matrix_p):
-            size *= hypot(matrix.c, matrix.d)
+        owner = text_object(raw, i)
+        size = sizes.get(owner) if owner else None
+        if size is None:
+            size = _font_size(raw, i)  # before the text matrix: "1 Tf" + scaling is common
+            if _matrix(raw, i, matrix_p):
+                size *= hypot(matrix.c, matrix.d)
+            if owner:
+                sizes[owner] = size
+            distinct.add(size)
         # Height from the baseline and font size, not the font's own ascent: a minus sign in
         # a Latin font and digits in a CJK font must still sit on one line.
-        _origin(raw, i, origin_x_p, origin_y_p)
+        origin(raw, i, origin_x_p, origin_y_p)
         if turned:
             x0, _, x1, _ = frame.box(rect.left, rect.bottom, rect.right, rect.top)
             baseline = height - frame.point(origin_x.value, origin_y.value)[1]
         else:
             x0, x1 = rect.left, rect.right
             baseline = origin_y.value
-        char_top = height - (baseline + ASCENT * size)
-        char_bottom = height - (baseline - (1 - ASCENT) * size)
-        out.append({"object_type": "char", "text": chr(code), "x0": x0, "x1": x1,
-                    "top": char_top, "bottom": char_bottom, "doctop": char_top,
-                    "width": x1 - x0, "height": char_bottom - char_top,
-                    "upright": True, "size": size, "fontname": ""})
-    return out
+        top = height - (baseline + ASCENT * size)
+        spots.add((char, round(x0), round(top)))
+        out.append({"text": char, "x0": x0, "x1": x1, "top": top,
+                    "bottom": height - (baseline - (1 - ASCENT) * size), "size": size})
+    return Glyphs(out, len(spots) == len(out), distinct)
+
+
+def _page_text(raw, count: int) -> str | None:
+    """The page's chars as one string, a char per index (one pdfium call, not one per glyph);
+    None when pdfium's UTF-16 does not map one to one (a char beyond the BMP takes two units,
+    and pdfium cuts the text at the count of units asked for)."""
+    if count <= 0:
+        return ""
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    text = buffer.raw[:max(written - 1, 0) * 2].decode("utf-16-le", errors="surrogatepass")
+    return text if len(text) == count else None  # a pair decodes to one char: the text comes out short
 
 
 def _edges(page, frame: "Frame") -> list[dict]:
