@@ -49,6 +49,8 @@ def simplify(text: str | None) -> str:
     return _t2s().convert(text)
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str | None) -> str:
-    """The form used to compare a cell with a word: squeezed and simplified."""
+    """The form used to compare a cell with a word: squeezed and simplified. Kept for the
+    texts met again (the same words are folded by every reader and every check of a report)."""
     return simplify(squeeze(text))

@@ -133,6 +133,7 @@ def header_columns(texts: Sequence[str]) -> dict[int, Column] | None:
     return columns
 
 
+@lru_cache(maxsize=8192)
 def is_title(text: str) -> bool:
     """A title or heading line of an indicator table (its name, 园区名称, 填报时间, 续表 …), not a data row."""
     t = fold(text)
@@ -161,6 +162,7 @@ def heading_kind(text: str) -> str | None:
     return next((w.role for w in _of("heading") if w.test(t)), None)
 
 
+@lru_cache(maxsize=8192)
 def is_note(text: str) -> bool:
     """A note line under a table ('注：1. …', '说明：')."""
     t = fold(text)

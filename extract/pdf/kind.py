@@ -30,8 +30,7 @@ def page_kind(page, textpage=None, text: str | None = None) -> str:
     """TEXT or SCAN for a pypdfium2 page (its textpage and text, when the caller has them)."""
     if text is None:
         text = (textpage or page.get_textpage()).get_text_range()
-    chars = sum(1 for c in text if not c.isspace())
-    if chars >= TEXT_MIN_CHARS:
+    if len(text) >= TEXT_MIN_CHARS and len("".join(text.split())) >= TEXT_MIN_CHARS:  # printed chars
         return SCAN_WITH_LAYER if _text_unseen(page) else TEXT
     return SCAN if _image_covers(page) else TEXT
 
@@ -49,7 +48,7 @@ def _text_unseen(page) -> bool:
     """A scanner's OCR output: a page-sized image with text that is never seen — drawn in
     render mode 3 (invisible) or painted before the image that then covers it. Its text is
     the scanner's guess, with the scanner's slips; the image is what was printed."""
-    objects = list(page_objects(page.raw, IMAGE_DEPTH))
+    objects = page_objects(page.raw, IMAGE_DEPTH)
     cover = next((i for i, (kind, obj) in enumerate(objects)
                   if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE and _covers(page, obj)), None)
     if cover is None:

@@ -323,7 +323,7 @@ def _edges(page, frame: "Frame") -> list[dict]:
     return [e for e in out if e is not None]
 
 
-def page_objects(page_raw, depth: int):
+def page_objects(page_raw, depth: int) -> list[tuple[int, object]]:
     """(type, raw object) of every object of a page and of the forms in it (`depth` levels:
     1 is the page alone), in the order pypdfium2's `get_objects` gives them, straight from
     pdfium: its wrapper objects cost more than what they are read for (hundreds of glyph runs
@@ -381,14 +381,18 @@ def _product(inner, outer):
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _objects(parent, count, get, level: int, depth: int):
+def _objects(parent, count, get, level: int, depth: int, out: list | None = None) -> list:
+    """A list filled in one walk, not a generator: a page holds hundreds of objects, and a
+    generator's resumption per object cost as much as the pdfium calls themselves."""
+    out = [] if out is None else out
+    kind_of, form = _object_type, pdfium_c.FPDF_PAGEOBJ_FORM
     for i in range(count(parent)):
         obj = get(parent, i)
-        kind = _object_type(obj)
-        yield kind, obj
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < depth - 1:
-            yield from _objects(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject,
-                                level + 1, depth)
+        kind = kind_of(obj)
+        out.append((kind, obj))
+        if kind == form and level < depth - 1:
+            _objects(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, level + 1, depth, out)
+    return out
 
 
 def _edge(x0: float, top: float, x1: float, bottom: float) -> dict | None:
