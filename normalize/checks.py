@@ -10,7 +10,7 @@ readings by the same formulas and writes the best into `suggestion` (prose) and
 """
 from __future__ import annotations
 
-from ecopark.normalize import span as spans
+from ecopark.normalize import doubted, span as spans
 from ecopark.normalize.pools import YearPool, pools_by_year
 from ecopark.normalize.evaluate import Expected, evaluate, format_like
 from ecopark.normalize.formulas import BY_INDICATOR, FORMULAS, Formula, Reading, formulas_using
@@ -58,15 +58,29 @@ def check_consistency(records: list[Record], facts: Facts, pools: dict[int | Non
     for year, pool in pools.items():
         inputs = pool.inputs()
         n = base.span(year)
+        repaired = doubted.repairs(pool, inputs, n)   # components the OCR doubted, read by their indicators
         for formula in FORMULAS:
+            fixed = doubted.with_repairs(inputs, repaired, formula) if repaired else None
             for record in pool.printed(formula.indicator):
                 if record.value is not None:
+                    if fixed is not None and _explained(record, formula, inputs, fixed, n):
+                        doubted.explain(record, formula, repaired)
+                        if formula.needs_span and n is None:
+                            record.flag("SPAN_UNKNOWN", f"{base.note}; {formula.indicator} was not checked for a single span")
+                        continue
                     _check_printed(record, formula, inputs, n, base)
                 elif record.flags & UNREADABLE:
                     _suggest_for_indicator(record, formula, inputs, n, base)
         for record in (r for recs in pool.by_id.values() for r in recs):
             if record.value is None and record.flags & UNREADABLE and record.indicator_id not in BY_INDICATOR:
                 _suggest_for_component(record, pool, inputs, n)
+
+
+def _explained(record: Record, formula: Formula, inputs, fixed, n: int | None) -> bool:
+    """Contradicted by the components as read, and given by them with the doubted ones repaired."""
+    printed = quantity(record, as_input=False)
+    return (printed is not None and _computable(formula, inputs)
+            and not doubted.fits(formula, inputs, printed, n) and doubted.fits(formula, fixed, printed, n))
 
 
 def _computable(formula: Formula, inputs: dict[str, Quantity]) -> bool:

@@ -90,10 +90,20 @@ def slip_readings(raw: str) -> list[Quantity]:
     """Readings one slip away from a printed number: one digit changed (OCR 3↔8, 1↔7, a typo),
     two neighbouring digits swapped, the sign lost. For values a formula contradicts."""
     text = (raw or "").strip().replace("%", "").replace("−", "-")
-    if not regex.fullmatch(r"-?\d+(?:\.\d+)?", text):
+    spellings = slip_spellings(text)
+    if not spellings:
         return []
     decimals = len(text.split(".")[1]) if "." in text else 0
     step = 0.5 * 10.0 ** (-decimals)
+    original = float(text)
+    return [Quantity(v, step) for v in sorted({float(s) for s in spellings}) if v != original]
+
+
+def slip_spellings(text: str) -> list[str]:
+    """The texts one slip away from a printed number ('2395000' -> '2595000', '2935000', '-2395000' …),
+    in no particular order; [] when `text` is not a plain number."""
+    if not regex.fullmatch(r"-?\d+(?:\.\d+)?", text):
+        return []
     spellings = {text[1:] if text.startswith("-") else "-" + text}
     positions = [i for i, ch in enumerate(text) if ch.isdigit()]
     for i in positions:
@@ -103,5 +113,4 @@ def slip_readings(raw: str) -> list[Quantity]:
     for i, j in zip(positions, positions[1:]):
         if j == i + 1 and text[i] != text[j]:
             spellings.add(text[:i] + text[j] + text[i] + text[j + 1:])
-    original = float(text)
-    return [Quantity(v, step) for v in sorted({float(s) for s in spellings}) if v != original]
+    return sorted(spellings)

@@ -39,6 +39,7 @@ FLAGS: dict[str, Flag] = {
         Flag("YEAR_UNKNOWN", "no data year is printed and none can be inferred; data_year left empty", True),
         # cross-checks (normalize/checks, normalize/compliance)
         Flag("INCONSISTENT", "the printed value disagrees with the value recomputed from its components", True),
+        Flag("FITS_DOUBTED_INPUT", "the value disagrees with a component OCR doubted as it was read, and agrees with the one reading of that component the formulas point to; that component is in review with the reading as its suggestion", False),
         Flag("COMPLIANCE_MISMATCH", "the reported 是否达标 disagrees with the value and the requirement", True),
         Flag("TABLES_DISAGREE", "the assessment and compliance tables of one document disagree", True),
         Flag("SPAN_UNKNOWN", "the years since the planning base year could not be inferred; checks needing it skipped", False),

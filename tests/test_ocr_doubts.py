@@ -103,3 +103,39 @@ def test_a_factor_of_1000_is_never_taken_without_evidence():
     assert rec.needs_review and "OCR_LOW_CONFIDENCE" in rec.flags
     assert "'4,190'" in reason(rec, "OCR_LOW_CONFIDENCE")
     assert rec.suggested_value == pytest.approx(4190.0)
+
+
+def _computed_from(component: str, records: dict) -> list[str]:
+    from ecopark.normalize.formulas import formulas_using
+    return [f.indicator for f in formulas_using(component) if f.indicator in records]
+
+
+def test_a_misread_digit_in_a_doubted_component_is_pinned_on_it_not_on_its_indicators():
+    """工业增加值 read with one digit wrong (OCR confusion 5 -> 3) under a low confidence: the
+    indicators computed from it disagree only through it. The component stays in review with the
+    true value as its suggestion; they are marked FITS_DOUBTED_INPUT and not sent to review."""
+    true = printed("I02.industrial_value_added")["value_raw"]
+    slipped = true.replace("5", "3", 1)
+    assert slipped != true
+    records = read_with_slip("I02.industrial_value_added", slipped, doubts=("a second reading differs",))
+    rec = records["I02.industrial_value_added"]
+    assert "OCR_LOW_CONFIDENCE" in rec.flags and rec.needs_review
+    assert rec.suggested_value == pytest.approx(float(printed("I02.industrial_value_added")["value"]))
+    users = _computed_from("I02.industrial_value_added", records)
+    explained = [i for i in users if "FITS_DOUBTED_INPUT" in records[i].flags]
+    assert len(explained) >= 2
+    for i in explained:
+        assert "INCONSISTENT" not in records[i].flags and not records[i].needs_review
+        assert f"read {true}" in reason(records[i], "FITS_DOUBTED_INPUT")
+
+
+def test_a_component_misread_beyond_one_slip_leaves_its_indicators_inconsistent():
+    """Two digits wrong: no reading one slip away brings the indicators back, so nothing is
+    explained away and they stay INCONSISTENT for a person."""
+    true = printed("I02.industrial_value_added")["value_raw"]
+    first, second = (str((int(true[0]) + 4) % 10 or 1), str((int(true[1]) + 3) % 10))
+    slipped = first + second + true[2:]  # the two leading digits wrong
+    records = read_with_slip("I02.industrial_value_added", slipped, doubts=("a second reading differs",))
+    users = _computed_from("I02.industrial_value_added", records)
+    assert not any("FITS_DOUBTED_INPUT" in records[i].flags for i in users)
+    assert sum("INCONSISTENT" in records[i].flags for i in users) >= 2

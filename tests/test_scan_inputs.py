@@ -20,11 +20,9 @@ from ecopark.extract.sniff import sniff
 from page_bounds import misplaced_cells
 from scan_measure import KINDS, SCANS, expected, ingested, measure
 
-# Known gap, kept visible: seal_001's rows and year line are read now (test_values_under_a_seal...),
-# but one component under the seal is misread and flagged (I02.industrial_value_added 2395000 for
-# 2595000), and the formula checks then send the eight right values computed from it to review as
-# INCONSISTENT: 9 right values reviewed, more than 5 % of 60.
-GAPS = {"seal_001.pdf": "a misread component under the seal makes 8 right values INCONSISTENT (review share)"}
+# Known gaps, kept visible (file -> why); none today: seal_001's misread component under the seal is
+# now pinned on that cell (normalize/doubted.py) instead of on the eight right values computed from it.
+GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=GAPS[n], strict=False))
