@@ -16,6 +16,7 @@ more, which tests use to prove that pages around a table are only probed),
 """
 from __future__ import annotations
 
+import math
 import os
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -28,7 +29,7 @@ import numpy as np
 _TALLY: ContextVar = ContextVar("ocr_tally", default=None)
 STEP = 32        # recogniser input widths come in steps of this many px (at 48 px high)
 BATCH_MAX = 16   # lines per model run at most
-RUN_COST = 32    # one model run costs about what 32 px more of line width cost (1.5 ms against 3 ms per 64 px)
+MIN_WIDTH = 128  # px: shorter lines are padded to it (see `_input_width`)
 
 
 @contextmanager
@@ -72,7 +73,7 @@ def engine():
         "Global.model_root_dir": str(models),
         "Global.use_cls": False,       # cells are upright once the page is; see `upside_down`
         "Rec.rec_batch_num": BATCH_MAX,  # `batches` makes the batches; rapidocr runs each whole
-        "Rec.rec_img_shape": [3, 48, 48],  # no padding of short lines to 320 px: a dash costs a dash
+        "Rec.rec_img_shape": [3, 48, MIN_WIDTH],  # short lines padded to 128 px, not 320 (`_input_width`)
         # the detector only sees strips above/below a table and small renders of page 1: shrink
         # them to at most 1280 px instead of blowing a 300-px strip up to 736 px high
         # rapidocr turns the allocator arena off; with it on, recognition is about three times
@@ -101,27 +102,27 @@ def _bucketed(img: np.ndarray) -> np.ndarray:
     return cv2.copyMakeBorder(img, 0, 0, 0, width - w, cv2.BORDER_CONSTANT, value=255) if width > w else img
 
 
-def batches(widths: list[float]) -> list[list[int]]:
-    """Lines (by index) to recognise together, so that little of each run is padding.
+def _input_width(img: np.ndarray) -> int:
+    """The width of the recogniser's input for a line image: scaled to 48 px high (as rapidocr's
+    resize does), padded to MIN_WIDTH. A lone '%', '是' or '号' fed at its own 48-64 px read
+    '%%', '琵', '4' on the 100-dpi TIFF; with grey padding to 128 px they read as printed (and
+    on the scans of 001 fewer lines score below 0.8 than before)."""
+    return max(MIN_WIDTH, int(math.ceil(48 * img.shape[1] / img.shape[0])))
 
-    A model run pads every line to the widest of its batch, and its cost is
-    about the batch's lines times that width (plus RUN_COST per run). Batches
-    of sixteen in width order still padded a 100-px unit cell to a 480-px label
-    and made 40 % of the work padding; cutting the width-sorted lines where
-    that sum is least (a small dynamic programme) leaves about 10 %."""
-    order = sorted(range(len(widths)), key=widths.__getitem__)
-    ws = [max(48.0, widths[i]) for i in order]
-    best, cut = [0.0] + [float("inf")] * len(ws), [0] * (len(ws) + 1)
-    for j in range(1, len(ws) + 1):
-        for i in range(max(0, j - BATCH_MAX), j):
-            cost = best[i] + (j - i) * ws[j - 1] + RUN_COST
-            if cost < best[j]:
-                best[j], cut[j] = cost, i
-    groups, j = [], len(ws)
-    while j:
-        groups.append(order[cut[j]:j])
-        j = cut[j]
-    return groups[::-1]
+
+def batches(widths: list[int]) -> list[list[int]]:
+    """Lines (by index) to recognise together: those of one input width, at most BATCH_MAX a run.
+
+    A model run pads every line of its batch to the widest one (with the
+    normaliser's grey), and costs about lines x width. Sixteen lines in width
+    order padded 100-px unit cells to 480-px labels: 40 % of the work on 001 was
+    padding. Lines of equal (bucketed) width need none, and a line then reads
+    the same whatever else is on the page."""
+    by_width: dict[int, list[int]] = {}
+    for i, w in enumerate(widths):
+        by_width.setdefault(w, []).append(i)
+    return [group[k:k + BATCH_MAX] for _, group in sorted(by_width.items())
+            for k in range(0, len(group), BATCH_MAX)]
 
 
 def recognise(lines: list[np.ndarray], page: int | None = None) -> list[tuple[str, float]]:
@@ -133,7 +134,7 @@ def recognise(lines: list[np.ndarray], page: int | None = None) -> list[tuple[st
     tally(f"ocr_lines_page_{page}", len(lines))
     images = [_bgr(_bucketed(im)) for im in lines]
     found: list[tuple[str, float]] = [("", 0.0)] * len(images)
-    for group in batches([48 * im.shape[1] / im.shape[0] for im in images]):
+    for group in batches([_input_width(im) for im in images]):
         out = engine().recognize_txt([images[i] for i in group])
         for i, t, s in zip(group, out.txts, out.scores):
             found[i] = (t, float(s))
