@@ -1,14 +1,16 @@
 """OCR speed of scanned reports: seconds per table page and per whole report.
 
-Targets (2-core machine): at most 4 s per table page, and a 12-page scanned
-report with a 3-page table in at most 30 s. The 12-page report is assembled
+Targets (2-core machine): at most 1.2 s per table page (issue 18: orientation,
+seal removal and grid-less tables included, the probes of the pages around the
+table counted in), and a 12-page scanned report with a 3-page table in at most 30 s. The 12-page report is assembled
 from the committed scans (seven narrative pages, the page where the table
 starts, the three table pages, one narrative page after), so the bench needs
 nothing that CI lacks.
 
 Wall time counts whatever else the machine is doing, so CPU seconds of this
-process and the load average are printed beside it; the best of `--rounds`
-counts. The first round after the engine is built is slower (onnxruntime
+process and the load average are printed beside it, per table page too (OCR
+runs on two threads: CPU near twice the wall means the machine was free); the
+best of `--rounds` counts. The first round after the engine is built is slower (onnxruntime
 prepares every new input width once) and is reported as "cold".
 
     .venv/bin/python bench/scan.py [--rounds 2]
@@ -34,7 +36,7 @@ from ecopark.extract.scan import engine as ocr_engine  # noqa: E402
 from ecopark.schemas.grid import Document  # noqa: E402
 
 SCANS = ROOT / "fixtures" / "scanned"
-PAGE_TARGET, REPORT_TARGET = 4.0, 30.0
+PAGE_TARGET, REPORT_TARGET = 1.2, 30.0
 
 
 def timed(fn, *args):
@@ -72,16 +74,17 @@ def main() -> int:
         table_pages = sorted({b.loc.page for b in blocks if hasattr(b, "rows")})
         per_page = wall / len(table_pages)
         failed |= per_page > PAGE_TARGET
-        print(f"{name}: {len(pages)} pages, table on {table_pages}: best {wall:.1f} s wall "
-              f"({cpu:.1f} s CPU), cold {rounds[0][0]:.1f} s; {per_page:.1f} s per table page "
-              f"(report incl. probes); lines recognised per page {dict(sorted(lines.items()))}")
+        print(f"{name}: {per_page:.2f} s per table page ({cpu / len(table_pages):.2f} s CPU; target "
+              f"{PAGE_TARGET} s): {len(pages)} pages, table on {table_pages}, best {wall:.1f} s wall "
+              f"({cpu:.1f} s CPU), cold {rounds[0][0]:.1f} s; lines recognised per page "
+              f"{dict(sorted(lines.items()))}")
     with tempfile.TemporaryDirectory() as tmp:
         path = twelve_pages(Path(tmp) / "twelve.pdf")
         pages = scan.scanned_pages(path)
         doc = Document(source=str(path), format="scanned-pdf")
-        best = min(timed(scan.read_pages, path, pages, doc)[1] for _ in range(args.rounds))
+        best, cpu = min(timed(scan.read_pages, path, pages, doc)[1:] for _ in range(args.rounds))
     failed |= best > REPORT_TARGET
-    print(f"12-page scanned report, 3-page table: {best:.1f} s (target {REPORT_TARGET:.0f} s)")
+    print(f"12-page scanned report, 3-page table: {best:.1f} s ({cpu:.1f} s CPU; target {REPORT_TARGET:.0f} s)")
     print(f"counters of the last read: {dict((k, round(v, 2)) for k, v in doc.counters.items())}")
     return 1 if failed else 0
 

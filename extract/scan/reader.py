@@ -102,8 +102,10 @@ def _read(source, pages: list[int], doc: Document) -> list[Block]:
             thumbs[n] = thumb
     parts: list[TablePart] = []
     started = time.perf_counter()
+    prepared: dict[int, PageImage] = {}  # each page is made upright and binarised once
+    loose: dict[int, list] = {}          # its few ruled rows, where it has no table grid
     for n in thumbs:
-        page = PageImage.of(source, n, thumbs[n])
+        page = prepared[n] = PageImage.of(source, n, thumbs[n])
         doc.count("pages_ocr")
         _note_page(page, doc)
         grids = ocr_grid.find_grids(page.gray, page.binary, seal=page.seal)
@@ -119,7 +121,9 @@ def _read(source, pages: list[int], doc: Document) -> list[Block]:
                 part.roles = prev.roles
             if part.roles:
                 parts.append(part)
-        if not grids and not ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1, seal=page.seal):
+        if not grids:
+            loose[n] = ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1, seal=page.seal)
+        if not grids and not loose[n]:
             part = _lineless_part(page, parts[-1] if parts and parts[-1].page.number == n - 1 else None)
             if part is not None:
                 parts.append(part)
@@ -129,7 +133,8 @@ def _read(source, pages: list[int], doc: Document) -> list[Block]:
     if pages and pages[0] == 1 and (first != 1 or parts[0].grid.bbox[1] > 0.25 * parts[0].gray.shape[0]):
         blocks += _probe(source, 1)  # the title (and its year) when the table does not open the page
     if first and first - 1 in pages:
-        blocks += _head_of_table(PageImage.of(source, first - 1))
+        head = prepared.get(first - 1) or PageImage.of(source, first - 1)
+        blocks += _head_of_table(head, loose.get(first - 1))
     for number in sorted({p.page.number for p in parts}):
         mine = [p for p in parts if p.page.number == number]
         floor = 0
@@ -196,14 +201,16 @@ class TablePart:
         return self.page.binary
 
 
-def _head_of_table(page: PageImage) -> list[Block]:
+def _head_of_table(page: PageImage, grids: list | None = None) -> list[Block]:
     """The page before the table: a table often starts at its foot with a few ruled rows
     (title, 园区名称 | 填报时间, 数据基准年) before the header moves to the next page.
     Those rows are read as a table; the lines just above them, or the page's last lines
-    if there are no such rows, are read as paragraphs. The rest of the page is not read."""
+    if there are no such rows, are read as paragraphs. The rest of the page is not read.
+    `grids`: the page's ruled rows, when the table search has found them already."""
     h = page.gray.shape[0]
-    grids = [g for g in ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1, seal=page.seal)
-             if g.bbox[3] > 0.6 * h]
+    if grids is None:
+        grids = ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1, seal=page.seal)
+    grids = [g for g in grids if g.bbox[3] > 0.6 * h]
     if not grids:
         em = READ_DPI * 10.5 / 72
         return _region(page, em, int(0.75 * h), None, keep_last=6)

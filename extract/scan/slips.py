@@ -266,6 +266,8 @@ def _value(c, page) -> None:
             candidate = fixed.translate(LETTER_DIGITS)
             if NUMERIC.fullmatch(candidate):
                 fixed = candidate
+        elif regex.fullmatch(r"[lI|Oo〇]+", fixed):             # digits read as look-alike letters only
+            fixed = fixed.translate(LETTER_DIGITS)              # ('11' as 'll'): a value is never 'll'
         if fixed != text:
             c.texts[i] = fixed
             _cap(c, i, SAFE_FIX)
