@@ -100,7 +100,7 @@ def _check_printed(record: Record, formula: Formula, inputs, n: int | None, base
         return
     printed = quantity(record, as_input=False)
     if formula.needs_span and n is None:
-        if not _fits_some_span(formula, inputs, printed):
+        if not doubted.fits(formula, inputs, printed, None):
             record.flag("INCONSISTENT", f"{formula.indicator} = {formula.readings[0].text}: the printed "
                                         f"{record.value_raw.strip()} fits no span of 1–{spans.MAX_SPAN} years")
             _suggest_slip_any_span(record, formula, inputs)
@@ -122,7 +122,8 @@ def _check_printed(record: Record, formula: Formula, inputs, n: int | None, base
     if fitting:
         reason += f"; the printed value fits the {fitting[0][1]}"
     if formula.needs_span:
-        other_spans = [m for m in range(1, spans.MAX_SPAN + 1) if m != n and _fits_span(formula, inputs, printed, m)]
+        other_spans = [m for m in range(1, spans.MAX_SPAN + 1)
+                       if m != n and doubted.fits(formula, inputs, printed, m)]
         if other_spans:
             reason += f"; it would fit n={_span_list(other_spans)}"
     record.flag("INCONSISTENT", reason)
@@ -149,7 +150,7 @@ def _suggest_slip_any_span(record: Record, formula: Formula, inputs) -> None:
     """As _suggest_slip, when the span is unknown: the slip must fit some span."""
     fitting = []
     for q in slip_readings(record.value_raw):
-        ns = [m for m in range(1, spans.MAX_SPAN + 1) if _fits_span(formula, inputs, q, m)]
+        ns = [m for m in range(1, spans.MAX_SPAN + 1) if doubted.fits(formula, inputs, q, m)]
         if ns:
             fitting.append((q, ns))
     if 0 < len(fitting) <= MAX_SLIP_SUGGESTIONS and not record.suggestion:
@@ -159,17 +160,9 @@ def _suggest_slip_any_span(record: Record, formula: Formula, inputs) -> None:
                              f"{formula.indicator} = {formula.readings[0].text}")
 
 
-def _fits_span(formula: Formula, inputs, printed: Quantity, n: int) -> bool:
-    return any((e := evaluate(r, inputs, n)) is not None and e.fits(printed) for r in formula.readings)
-
-
 def _span_list(spans_: list[int]) -> str:
     return f"{spans_[0]}–{spans_[-1]}" if len(spans_) > 2 and spans_[-1] - spans_[0] == len(spans_) - 1 \
         else ", ".join(map(str, spans_))
-
-
-def _fits_some_span(formula: Formula, inputs, printed: Quantity) -> bool:
-    return any(_fits_span(formula, inputs, printed, n) for n in range(1, spans.MAX_SPAN + 1))
 
 
 def _candidates(record: Record) -> list[Quantity]:

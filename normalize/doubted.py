@@ -92,7 +92,7 @@ def _target(f: Formula, pool: YearPool) -> Quantity | None:
 
 def fits(f: Formula, inputs: dict[str, Quantity], printed: Quantity, n: int | None) -> bool:
     """Whether some reading of the formula gives the printed value (at span n, or at any span
-    of 1–MAX_SPAN when the formula needs one and n is unknown)."""
+    of 1–MAX_SPAN when the formula needs one and n is unknown): the consistency checks' test."""
     spans = [n] if not f.needs_span or n is not None else list(range(1, MAX_SPAN + 1))
     return any((e := evaluate(x, inputs, m)) is not None and e.fits(printed) for m in spans for x in f.readings)
 
