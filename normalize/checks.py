@@ -66,7 +66,7 @@ def check_consistency(records: list[Record], facts: Facts, pools: dict[int | Non
                     if fixed is not None and _explained(record, formula, inputs, fixed, n):
                         doubted.explain(record, formula, repaired)
                         if formula.needs_span and n is None:
-                            record.flag("SPAN_UNKNOWN", f"{base.note}; {formula.indicator} was not checked for a single span")
+                            _span_unknown(record, formula, base)
                         continue
                     _check_printed(record, formula, inputs, n, base)
                 elif record.flags & UNREADABLE:
@@ -81,6 +81,10 @@ def _explained(record: Record, formula: Formula, inputs, fixed, n: int | None) -
     printed = quantity(record, as_input=False)
     return (printed is not None and _computable(formula, inputs)
             and not doubted.fits(formula, inputs, printed, n) and doubted.fits(formula, fixed, printed, n))
+
+
+def _span_unknown(record: Record, formula: Formula, base: spans.BaseYear) -> None:
+    record.flag("SPAN_UNKNOWN", f"{base.note}; {formula.indicator} was not checked for a single span")
 
 
 def _computable(formula: Formula, inputs: dict[str, Quantity]) -> bool:
@@ -104,7 +108,7 @@ def _check_printed(record: Record, formula: Formula, inputs, n: int | None, base
             record.flag("INCONSISTENT", f"{formula.indicator} = {formula.readings[0].text}: the printed "
                                         f"{record.value_raw.strip()} fits no span of 1–{spans.MAX_SPAN} years")
             _suggest_slip_any_span(record, formula, inputs)
-        record.flag("SPAN_UNKNOWN", f"{base.note}; {formula.indicator} was not checked for a single span")
+        _span_unknown(record, formula, base)
         return
     results = [(reading, evaluate(reading, inputs, n)) for reading in formula.readings]
     results = [(reading, e) for reading, e in results if e is not None]
@@ -203,8 +207,7 @@ def _suggest_for_component(record: Record, pool: YearPool, inputs, n) -> None:
     for formula in formulas_using(record.indicator_id):
         if formula.needs_span and n is None:
             continue
-        printed = next((q for r in pool.printed(formula.indicator)
-                        if (q := quantity(r, as_input=False)) is not None), None)
+        printed = pool.printed_value(formula.indicator)
         if printed is None:
             continue
         scored = []

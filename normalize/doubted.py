@@ -22,7 +22,7 @@ from ecopark.normalize.evaluate import evaluate
 from ecopark.normalize.formulas import BY_INDICATOR, Formula, formulas_using
 from ecopark.normalize.ocr import reading
 from ecopark.normalize.pools import YearPool
-from ecopark.normalize.precision import Quantity, quantity
+from ecopark.normalize.precision import Quantity
 from ecopark.normalize.repair import slip_spellings
 from ecopark.normalize.span import MAX_SPAN
 from ecopark.schemas.records import Record
@@ -52,7 +52,7 @@ def repairs(pool: YearPool, inputs: dict[str, Quantity], n: int | None) -> dict[
 
 
 def _repair(rec: Record, pool: YearPool, inputs: dict[str, Quantity], n: int | None) -> Repair | None:
-    users = [(f, t) for f in formulas_using(rec.indicator_id) if (t := _target(f, pool)) is not None
+    users = [(f, t) for f in formulas_using(rec.indicator_id) if (t := pool.printed_value(f.indicator)) is not None
              and not (f.needs_span and n is None)]
     if len(users) < MIN_EXPLAINED:
         return None
@@ -84,10 +84,6 @@ def _repair(rec: Record, pool: YearPool, inputs: dict[str, Quantity], n: int | N
         rec.suggestion = (f"{text} (one slip from the '{rec.value_raw.strip()}' read: with it "
                           f"{', '.join(gained)} come out as printed)")
     return repair
-
-
-def _target(f: Formula, pool: YearPool) -> Quantity | None:
-    return next((q for t in pool.printed(f.indicator) if (q := quantity(t, as_input=False)) is not None), None)
 
 
 def fits(f: Formula, inputs: dict[str, Quantity], printed: Quantity, n: int | None) -> bool:

@@ -29,7 +29,7 @@ from ecopark.normalize import numbers
 from ecopark.normalize.evaluate import evaluate, format_like
 from ecopark.normalize.formulas import BY_INDICATOR, Formula, formulas_using
 from ecopark.normalize.pools import YearPool
-from ecopark.normalize.precision import Quantity, _integer_rounding, quantity
+from ecopark.normalize.precision import Quantity, _integer_rounding
 from ecopark.normalize.span import MAX_SPAN, BaseYear
 from ecopark.schemas.catalogue import normalize_unit
 from ecopark.schemas.records import Record
@@ -144,7 +144,7 @@ def _formula_tests(rec: Record, pool: YearPool, n: int | None):
                                 f"{format_like(e.value, r.decimals + 1)} from its printed components")
         yield as_indicator, not (own.needs_span and n is None)
     for f in formulas_using(rec.indicator_id):
-        target = next((q for t in pool.printed(f.indicator) if (q := quantity(t, as_input=False)) is not None), None)
+        target = pool.printed_value(f.indicator)
         if target is None:
             continue
         shown = next(t.value_raw.strip() for t in pool.printed(f.indicator) if t.value is not None)

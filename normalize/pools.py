@@ -36,6 +36,10 @@ class YearPool:
     def printed(self, indicator_id: str) -> list[Record]:
         return self.by_id.get(indicator_id, [])
 
+    def printed_value(self, indicator_id: str) -> Quantity | None:
+        """The first printed value of this indicator, as a formula's result is compared with it."""
+        return next((q for r in self.printed(indicator_id) if (q := quantity(r, as_input=False)) is not None), None)
+
 
 def pools_by_year(records: list[Record]) -> dict[int | None, YearPool]:
     by_year: dict[int | None, list[Record]] = defaultdict(list)

@@ -193,14 +193,14 @@ def _dedupe(chars: list[dict]) -> list[dict]:
     position = {id(c): i for i, c in enumerate(chars)}
     kept = []
     for _, group in groupby(sorted(chars, key=_DEDUPE_KEY), key=_DEDUPE_KEY):
-        for line in cluster_objects(list(group), _doctop, DEDUPE_TOLERANCE):
+        for line in cluster_objects(list(group), _top, DEDUPE_TOLERANCE):
             for spot in cluster_objects(line, _x0, DEDUPE_TOLERANCE):
-                kept.append(min(spot, key=_doctop_x0))
+                kept.append(min(spot, key=_top_x0))
     return sorted(kept, key=lambda c: position[id(c)])
 
 
 _DEDUPE_KEY = itemgetter("text", "size")  # pdfplumber's also has upright and fontname: always True and ""
-_doctop, _x0, _doctop_x0 = itemgetter("top"), itemgetter("x0"), itemgetter("top", "x0")  # doctop is top on one page
+_top, _x0, _top_x0 = itemgetter("top"), itemgetter("x0"), itemgetter("top", "x0")  # pdfplumber's doctop: top, on one page
 
 
 def _bare(function, restype):
