@@ -136,6 +136,32 @@ def test_right_values_go_to_review_only_with_cause(name):
     assert len(m.reviewed) <= 0.05 * len(m.right) + 1, f"right values sent to review: {m.reviewed}"
 
 
+@pytest.mark.parametrize("name", sorted(UPRIGHT))
+def test_printed_values_found(name):
+    """Every page of the table is read: at least 97 % of the values the scan prints have a record
+    with what was read (the three-line scan continues its table over four pages without a header,
+    each page's column channels a little apart from the page before's)."""
+    m = measure(name)
+    assert len(m.found) >= 0.97 * (len(m.found) + len(m.missing)), f"missing: {m.missing}"
+
+
+def test_continued_columns_follow_channels_not_their_middles():
+    """A page that continues a header-less table takes the page before's columns when its own white
+    channels overlap them, however far their middles lie apart; a channel that no column of the page
+    before is near means another table."""
+    from ecopark.extract.scan.lineless import Segment, continued_columns
+    em = 20
+    before = [0, 100, 300, 500]  # columns 0-100, 100-300, 300-500
+    # this page: column 2 prints only short text, so its channel to column 3 runs from 160 to 340
+    rows = [Segment(0, y, 80, y + 20) for y in range(0, 200, 40)] + \
+           [Segment(120, y, 160, y + 20) for y in range(0, 200, 40)] + \
+           [Segment(340, y, 480, y + 20) for y in range(0, 200, 40)]
+    edges = continued_columns(rows, (0, 480), before, em, tolerance=15)
+    assert edges is not None and edges[2] == 300 and 80 <= edges[1] <= 120
+    stray = rows + [Segment(200, y, 220, y + 20) for y in range(0, 200, 40)]  # a column in 160-340
+    assert continued_columns(stray, (0, 480), before, em, tolerance=15) is None
+
+
 @pytest.mark.parametrize("name", sorted(SCANS))
 def test_table_pages_found_and_cells_located(name):
     doc, _ = read(name)

@@ -14,6 +14,7 @@ Works on the deskewed binary page at READ_DPI; pixels throughout.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -106,24 +107,66 @@ def _columns(rows: list[list[Segment]], em: float) -> int:
     return len(column_edges(segs, (min(s.x0 for s in segs), max(s.x1 for s in segs)), em)) - 1
 
 
-def column_edges(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[int]:
-    """Left edges of columns: the white channels that (almost) no text line crosses."""
+def channels(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[tuple[int, int]]:
+    """The white channels (start, end) inside x_range that (almost) no text line crosses,
+    at least 0.6 em wide."""
     x0, x1 = x_range
     cover = np.zeros(x1 - x0 + 1, np.int32)
     for s in segs:
         cover[max(0, s.x0 - x0):max(0, s.x1 - x0)] += 1
     allowed = max(1, int(0.03 * len(segs)))
     free = cover <= allowed
-    edges = [x0]
+    out = []
     start = None
     for i, f in enumerate(np.append(free, False)):
         if f and start is None:
             start = i
         elif not f and start is not None:
             if i - start >= 0.6 * em and start > 0 and i < len(cover):
-                edges.append(x0 + (start + i) // 2)
+                out.append((x0 + start, x0 + i))
             start = None
-    return edges + [x1]
+    return out
+
+
+def column_edges(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[int]:
+    """Left edges of columns: the middles of the white channels (and the range's ends)."""
+    return [x_range[0]] + [(a + b) // 2 for a, b in channels(segs, x_range, em)] + [x_range[1]]
+
+
+def continued_columns(segs: list[Segment], x_range: tuple[int, int], before: list[int], em: float,
+                      tolerance: float) -> list[int] | None:
+    """Column edges of a page that continues the table of the page before without its header:
+    the page before's edges, each moved into this page's own white channel near it, or None when
+    the pages do not line up (a channel here that no edge of the page before is near).
+
+    Channels are compared, not their middles: a column's widest text differs from page to page
+    (吨标煤/万元 in the unit column on one page, only "%" and "—" on the next), which moves the
+    middle of a channel by more than any fixed tolerance while the channels still overlap. An
+    edge of the page before that falls outside this page's text, or where nothing is printed
+    (a column empty on this page, 分类 say, leaves no channel of its own), is kept as it is."""
+    x0, x1 = x_range
+    own = channels(segs, x_range, em)
+    inner = list(before[1:-1])
+    if any(not any(a - tolerance <= b <= e + tolerance for b in inner) for a, e in own):
+        return None
+    edges = []
+    for b in inner:
+        inside = next(((a, e) for a, e in own if a <= b < e), None)
+        if b <= x0 or b >= x1 or inside:
+            edges.append(b)
+            continue
+        near = [(max(a, b - tolerance), min(e, b + tolerance)) for a, e in own
+                if a - tolerance <= b <= e + tolerance]
+        if not near:
+            crossed = sum(s.x0 < b < s.x1 for s in segs)
+            if crossed > max(1, int(0.03 * len(segs))):
+                return None
+            edges.append(b)
+            continue
+        a, e = min(near, key=lambda c: abs((c[0] + c[1]) / 2 - b))
+        edges.append(int((a + e) // 2))
+    edges = [min(x0, before[0])] + edges + [max(x1, before[-1])]
+    return edges if all(p < q for p, q in zip(edges, edges[1:])) else None
 
 
 def looks_tabular(gray: np.ndarray) -> bool:
@@ -133,8 +176,17 @@ def looks_tabular(gray: np.ndarray) -> bool:
     return body_rows(segments(text_ink(binary), em), em, min_rows=3) is not None
 
 
-def find_table(binary: np.ndarray, em: float, min_rows: int = 3) -> tuple[list[Segment], tuple[int, int, int, int], list[int]] | None:
-    """Segments, bounding box and column edges of the text table on a page, or None."""
+class TextTable(NamedTuple):
+    """A table found from where its text lies: its segments, bounding box and column edges, and
+    every segment of the page (for what lies just outside the box)."""
+    segments: list[Segment]
+    bbox: tuple[int, int, int, int]
+    edges: list[int]
+    page: list[Segment]
+
+
+def find_table(binary: np.ndarray, em: float, min_rows: int = 3) -> TextTable | None:
+    """The text table on a page, or None."""
     segs = segments(text_ink(binary), em)
     rows = body_rows(segs, em, min_rows)
     if rows is None:
@@ -147,7 +199,24 @@ def find_table(binary: np.ndarray, em: float, min_rows: int = 3) -> tuple[list[S
         if s.y0 >= top and s.y0 - bottom <= 0.9 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em:
             bottom = max(bottom, s.y1)
     inside = [s for s in segs if top <= s.y0 and s.y1 <= bottom + 0.5 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em]
-    return inside, (xs[0], top, xs[1], bottom), edges
+    return TextTable(inside, (xs[0], top, xs[1], bottom), edges, segs)
+
+
+def lines_above(found: TextTable, em: float, edges: list[int], skip: set[int] = frozenset()) -> list[Segment]:
+    """The lines that run on just above the table's first row, each inside one column (not one of
+    `skip`): the rest of a row that a page break cut (its label's or requirement's last lines,
+    with no 序号 and no value). The lowest may sit a row gap (2.5 em) above the first row, each
+    further one a line gap (0.9 em) above the one below it; a caption across the columns or
+    further up is not taken."""
+    x0, top, x1, _ = found.bbox
+    out: list[Segment] = []
+    for s in sorted((s for s in found.page if s.y1 <= top + 2), key=lambda s: -s.y1):
+        reach = min(seg.y0 for seg in out) if out else top
+        if reach - s.y1 > (0.9 if out else 2.5) * em:
+            break
+        if s.x0 >= x0 - em and s.x1 <= x1 + em and column_of(s, edges) not in skip | {None}:
+            out.append(s)
+    return sorted(out, key=lambda s: (s.y0, s.x0))
 
 
 def column_of(seg: Segment, edges: list[int]) -> int | None:

@@ -233,14 +233,6 @@ def _same_columns(a: ocr_grid.Grid, b: ocr_grid.Grid, tolerance: float = 0.03) -
                for x, y in zip(a.col_edges, b.col_edges))
 
 
-def _columns_of_previous(edges: list[int], before: list[int], tolerance: float) -> list[int] | None:
-    """The page before's column edges, when this page's channels are a subset of them (a column
-    empty on this page, 分类 say, leaves no channel of its own); None when they do not line up."""
-    if all(any(abs(e - b) <= tolerance for b in before) for e in edges[1:-1]):
-        return [min(edges[0], before[0])] + list(before[1:-1]) + [max(edges[-1], before[-1])]
-    return None
-
-
 def _header_text(found: list) -> str:
     """A header cell of a two-row header: the year under a heading spanning the year columns
     (数值 over 2016年 | 2018年) names the column; otherwise the lines as read, joined."""
@@ -261,7 +253,7 @@ def _lineless_part(page: PageImage, previous: "TablePart | None") -> "TablePart 
     found = lineless.find_table(ink, em)
     if found is None:
         return None
-    segs, bbox, edges = found
+    segs, bbox, edges = found.segments, found.bbox, found.edges
     rows = lineless._text_rows(segs)[:HEADER_ROWS_PROBED]
     head = [s for r in rows for s in r]
     texts = recognise([ocr_grid.line_image(page.gray, ocr_grid.TextLine(s.x0, s.y0, s.x1, s.y1, 0)) for s in head],
@@ -283,10 +275,16 @@ def _lineless_part(page: PageImage, previous: "TablePart | None") -> "TablePart 
     if header_bottom is None:
         if previous is None or not previous.roles:
             return None
-        edges = _columns_of_previous(edges, previous.grid.col_edges, 0.03 * (bbox[2] - bbox[0]))
+        edges = lineless.continued_columns(segs, (bbox[0], bbox[2]), previous.grid.col_edges, em,
+                                           0.03 * (bbox[2] - bbox[0]))
         if edges is None:
             return None
         roles, header_top = previous.roles, bbox[1]
+        cut = lineless.lines_above(found, em, edges,  # the rest of the page before's last row
+                                   {c for c, role in roles.items() if role == "number"})
+        if cut:
+            segs = cut + segs
+            bbox = (bbox[0], cut[0].y0, bbox[2], bbox[3])
     else:
         header_top = bbox[1]
     body = [s for s in segs if header_bottom is None or s.y0 > header_bottom]
@@ -296,6 +294,8 @@ def _lineless_part(page: PageImage, previous: "TablePart | None") -> "TablePart 
     starts = lineless.row_starts(body, edges, anchors, (units, values), em)
     if not starts:
         return None
+    if header_bottom is None and starts[0] > bbox[1] + 0.8 * em:
+        starts = [bbox[1]] + starts  # a row that began on the page before
     with_header = header_bottom is not None
     grid = lineless.grid_of(bbox, edges, starts, header_top if with_header else starts[0], ink, em,
                             with_header=with_header)
