@@ -200,6 +200,7 @@ def test_engine_is_built_without_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     ocr_engine.engine.cache_clear()
+    ocr_engine.recogniser.cache_clear()
     text, score = ocr_engine.recognise([render_text("12.5")])[0]
     assert text == "12.5" and score > 0.8
 

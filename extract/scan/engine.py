@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -60,8 +61,17 @@ def threads() -> int:
         return -1
 
 
-@lru_cache(maxsize=1)
-def engine():
+def workers() -> int:
+    """Lines recognised at once: one model run per core (ECOPARK_OCR_THREADS caps it).
+
+    The recogniser's inputs are small (48 px high), and one run spread over two
+    threads keeps the second one busy only part of the time (1.6x, not 2x, on two
+    cores); two runs side by side, one thread each, use both cores fully: the
+    recognition of a page takes about a fifth less time and CPU."""
+    return threads() if threads() > 0 else max(1, os.cpu_count() or 1)
+
+
+def _rapidocr(intra_threads: int):
     import rapidocr
     from rapidocr import RapidOCR
 
@@ -81,9 +91,28 @@ def engine():
         "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
         "Det.limit_type": "max",
         "Det.limit_side_len": 1280,
-        # threads of one OCR run (`threads`)
-        "EngineConfig.onnxruntime.intra_op_num_threads": threads(),
+        "EngineConfig.onnxruntime.intra_op_num_threads": intra_threads,
     })
+
+
+@lru_cache(maxsize=1)
+def engine():
+    """Detector and line classifier: one large image per run, spread over the cores (`threads`)."""
+    return _rapidocr(threads())
+
+
+@lru_cache(maxsize=1)
+def recogniser():
+    """The recogniser: one thread per run, `workers()` runs at once (an onnxruntime session
+    may be run from several threads)."""
+    model = _rapidocr(1 if workers() > 1 else threads())
+    model._load_rec_model()  # rapidocr loads it on first use; here, before any thread runs it
+    return model
+
+
+@lru_cache(maxsize=1)
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(workers(), thread_name_prefix="ocr")
 
 
 def _bgr(img: np.ndarray) -> np.ndarray:
@@ -134,8 +163,17 @@ def recognise(lines: list[np.ndarray], page: int | None = None) -> list[tuple[st
     tally(f"ocr_lines_page_{page}", len(lines))
     images = [_bgr(_bucketed(im)) for im in lines]
     found: list[tuple[str, float]] = [("", 0.0)] * len(images)
-    for group in batches([_input_width(im) for im in images]):
-        out = engine().recognize_txt([images[i] for i in group])
+    widths = [_input_width(im) for im in images]
+    # widest batches first, so that no run is left alone at the end while a core idles
+    todo = sorted(batches(widths), key=lambda group: -len(group) * widths[group[0]])
+
+    model = recogniser()  # built here, not by two threads at once
+
+    def run(group: list[int]):
+        return group, model.recognize_txt([images[i] for i in group])
+
+    done = map(run, todo) if workers() == 1 or len(todo) == 1 else _pool().map(run, todo)
+    for group, out in done:
         for i, t, s in zip(group, out.txts, out.scores):
             found[i] = (t, float(s))
     return found
