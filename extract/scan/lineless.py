@@ -194,12 +194,14 @@ def find_table(binary: np.ndarray, em: float, min_rows: int = 3) -> TextTable | 
     top, bottom = min(s.y0 for s in rows[0]), max(s.y1 for s in rows[-1])
     body = [s for r in rows for s in r]
     xs = (min(s.x0 for s in body), max(s.x1 for s in body))
-    edges = column_edges(body, xs, em)
     for s in sorted(segs, key=lambda s: s.y0):  # the last row's wrapped lines below its first line
         if s.y0 >= top and s.y0 - bottom <= 0.9 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em:
             bottom = max(bottom, s.y1)
     inside = [s for s in segs if top <= s.y0 and s.y1 <= bottom + 0.5 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em]
-    return TextTable(inside, (xs[0], top, xs[1], bottom), edges, segs)
+    # channels from every line of the table, wrapped ones included: a requirement wrapped over
+    # five lines reaches further right than its row's first line, and a channel drawn from the
+    # first lines alone would cut through it
+    return TextTable(inside, (xs[0], top, xs[1], bottom), column_edges(inside, xs, em), segs)
 
 
 def lines_above(found: TextTable, em: float, edges: list[int], skip: set[int] = frozenset()) -> list[Segment]:
@@ -232,15 +234,35 @@ def column_at(x: int, edges: list[int]) -> int:
     return int(np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2))
 
 
+def dashes(ink: np.ndarray, em: float) -> list[Segment]:
+    """Lone flat strokes (-, —, –) as line-high segments around their middle. `segments`
+    leaves them out for their height, but a cell printed as a dash still shows which line
+    its row starts on (a component row with 单位 "—" and 数值 "-")."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    out = []
+    for x, y, w, h, _area in stats[1:]:
+        if h < 0.3 * em and 0.2 * em <= w <= 2.2 * em and w >= 1.5 * h:
+            middle = int(y + h / 2)
+            out.append(Segment(int(x), middle - int(em / 2), int(x + w), middle + int(em / 2)))
+    return out
+
+
 def row_starts(segs: list[Segment], edges: list[int], anchors: list[int], pairs: tuple[list[int], list[int]],
                em: float) -> list[int]:
     """Tops of the table rows: every line of an anchor column (序号) begins a row, and so does a
-    line of a value column level with a line of the unit column (a component row without 序号)."""
+    line of a value column level with a line of one of the paired columns (单位, 是否为考核指标:
+    a component row without 序号). Level means their middles lie within 0.4 em: digits are
+    shorter than CJK characters, and a dash sits at mid-height."""
+    def middle(s: Segment) -> float:
+        return (s.y0 + s.y1) / 2
+
     tops = [s.y0 for s in segs if column_of(s, edges) in anchors]
-    units = [s.y0 for s in segs if column_of(s, edges) in pairs[0]]
+    paired = [s for s in segs if column_of(s, edges) in pairs[0]]
     for s in segs:
-        if column_of(s, edges) in pairs[1] and any(abs(s.y0 - u) < 0.4 * em for u in units):
-            tops.append(s.y0)
+        if column_of(s, edges) in pairs[1]:
+            level = [u for u in paired if abs(middle(s) - middle(u)) < 0.4 * em]
+            if level:
+                tops.append(min([s.y0] + [u.y0 for u in level]))
     tops.sort()
     out: list[int] = []
     for t in tops:

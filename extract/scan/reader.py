@@ -241,6 +241,23 @@ def _header_text(found: list) -> str:
     return years[-1] if years else "".join(texts)
 
 
+def _wrapped_header(row, by_col: dict, roles: dict, bottom: int, edges: list[int], em: float, read: list):
+    """The header cells with `row` added, when it holds their wrapped words ("序" over "号",
+    "是否选" over "为 / 考核指 / 标"), else None. Such a row follows the header line closely,
+    holds a few words only, no number, and names no column differently from before."""
+    if min(s.y0 for s in row) - bottom > 0.8 * em or len(row) > max(2, (len(edges) - 1) // 2):
+        return None
+    if any(regex.fullmatch(r"[-+]?\d[\d.,]*%?|[-—–/]+", text.strip()) for text, _ in read):
+        return None
+    wider = {c: list(v) for c, v in by_col.items()}
+    for s, (text, score) in zip(row, read):
+        wider.setdefault(lineless.column_at((s.x0 + s.x1) // 2, edges), []).append((s, text, score))
+    more = ocr_slips.column_roles({c: _header_text(v) for c, v in wider.items()})
+    if any(more.get(c) != role for c, role in roles.items()):
+        return None
+    return wider, more
+
+
 def _lineless_part(page: PageImage, previous: "TablePart | None") -> "TablePart | None":
     """The indicator table of a page that has no ruled grid (three-line or borderless), or None.
 
@@ -270,6 +287,13 @@ def _lineless_part(page: PageImage, previous: "TablePart | None") -> "TablePart 
         values = [c for c, v in roles.items() if v == "value"]
         if values and all(c in roles for c in range(min(values), len(edges) - 1)):
             header_bottom = max(s.y1 for s in r)
+            for more in rows[rows.index(r) + 1:]:  # header words wrapped onto the lines below
+                wider = _wrapped_header(more, by_col, roles, header_bottom, edges, em,
+                                        [texts[head.index(s)] for s in more])
+                if wider is None:
+                    break
+                by_col, roles = wider
+                header_bottom = max(s.y1 for s in more)
             break
     page_ink = replace(page, binary=ink)
     if header_bottom is None:
@@ -289,9 +313,11 @@ def _lineless_part(page: PageImage, previous: "TablePart | None") -> "TablePart 
         header_top = bbox[1]
     body = [s for s in segs if header_bottom is None or s.y0 > header_bottom]
     anchors = [c for c, role in roles.items() if role == "number"]
-    units = [c for c, role in roles.items() if role == "unit"]
+    paired = [c for c, role in roles.items() if role in ("unit", "selected")]
     values = [c for c, role in roles.items() if role == "value"]
-    starts = lineless.row_starts(body, edges, anchors, (units, values), em)
+    marks = body + [d for d in lineless.dashes(ink, em) if d.y0 >= bbox[1] - em and d.y1 <= bbox[3] + em
+                    and (header_bottom is None or d.y0 > header_bottom)]
+    starts = lineless.row_starts(marks, edges, anchors, (paired, values), em)
     if not starts:
         return None
     if header_bottom is None and starts[0] > bbox[1] + 0.8 * em:
