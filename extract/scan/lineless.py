@@ -241,7 +241,7 @@ def dashes(ink: np.ndarray, em: float) -> list[Segment]:
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     out = []
     for x, y, w, h, _area in stats[1:]:
-        if h < 0.3 * em and 0.2 * em <= w <= 2.2 * em and w >= 1.5 * h:
+        if h < 0.3 * em and 0.2 * em <= w <= 2.2 * em and w >= 1.3 * h:
             middle = int(y + h / 2)
             out.append(Segment(int(x), middle - int(em / 2), int(x + w), middle + int(em / 2)))
     return out
