@@ -67,28 +67,61 @@ def _text_rows(segs: list[Segment]) -> list[list[Segment]]:
     return [sorted(r, key=lambda s: s.x0) for r in rows]
 
 
-def body_rows(segs: list[Segment], em: float, min_rows: int = 5) -> list[list[Segment]] | None:
-    """The text rows of the table body: the longest run of rows split into three or more
-    pieces (a few rows of one or two pieces, wrapped labels, may lie between), trimmed of
-    leading and trailing rows that cross the column channels (narrative that happens to
-    contain spaces)."""
-    rows = _text_rows(segs)
-    best, run, gap = [], [], 0
-    for r in rows:
+def body_parts(segs: list[Segment], em: float, min_rows: int = 5, cut: bool = True) -> list[list[list[Segment]]]:
+    """The text rows of each table body on the page, top to bottom: the longest run of rows split
+    into three or more pieces (a few rows of one or two pieces, wrapped labels, may lie between),
+    cut where a caption line runs across the columns (a page that ends one table and begins
+    the next), each part trimmed of leading and trailing rows that cross the column channels
+    (narrative that happens to contain spaces). The thumbnail triage asks only whether there
+    is a table (`cut` False): at its resolution two close columns can run together into one
+    piece that looks like a caption."""
+    def pieces(run: list[list[Segment]]) -> int:
+        return sum(len(r) >= 3 for r in run)
+
+    best, run, gap = [], [], 0  # a run keeps its short rows, for the captions that cut it
+    for r in _text_rows(segs):
         if len(r) >= 3:
             run.append(r)
             gap = 0
         elif run:
+            run.append(r)
             gap += 1
             if gap > 6:
-                best, run, gap = max(best, run, key=len), [], 0
-    best = max(best, run, key=len)
-    if len(best) < min_rows:
+                best, run, gap = max(best, run, key=pieces), [], 0
+    best = max(best, run, key=pieces)
+    out = []
+    for part in (_cut_at_captions(best, em) if cut else [best]):
+        part = _trimmed([r for r in part if len(r) >= 3], em, min_rows)
+        if part:
+            out.append(part)
+    return out
+
+
+def _cut_at_captions(rows: list[list[Segment]], em: float) -> list[list[list[Segment]]]:
+    """`rows` cut at each row of one or two pieces, one of them at least 4 em long, that spans a
+    column channel of the table above it (its rows of three or more pieces since the last cut):
+    a caption or heading between two tables ("三、国家生态工业示范园区标准达标情况"). A wrapped
+    label or requirement stays inside its column, and so does not cut."""
+    parts, current = [], []
+    for r in rows:
+        wide = [s for row in current if len(row) >= 3 for s in row]
+        if len(r) <= 2 and len(wide) >= 9:
+            gaps = channels(wide, (min(s.x0 for s in wide), max(s.x1 for s in wide)), em)
+            if any(s.x1 - s.x0 >= 4 * em and any(s.x0 < a and s.x1 > b for a, b in gaps) for s in r):
+                parts.append(current)
+                current = []
+                continue
+        current.append(r)
+    return [p for p in parts + [current] if p]
+
+
+def _trimmed(part: list[list[Segment]], em: float, min_rows: int) -> list[list[Segment]] | None:
+    if len(part) < min_rows:
         return None
-    counts = [_columns(best[start:], em) for start in range(len(best) - min_rows + 1)]
+    counts = [_columns(part[start:], em) for start in range(len(part) - min_rows + 1)]
     if max(counts) < 4:
         return None
-    part = best[counts.index(max(counts)):]
+    part = part[counts.index(max(counts)):]
     segs = [s for r in part for s in r]
     edges = column_edges(segs, (min(s.x0 for s in segs), max(s.x1 for s in segs)), em)
 
@@ -173,7 +206,7 @@ def looks_tabular(gray: np.ndarray) -> bool:
     """Cheap triage on a thumbnail: a block of text rows split into columns by white channels."""
     binary = ocr_grid.ink(gray)
     em = 0.14 * ocr_grid.dpi_of(binary)
-    return body_rows(segments(text_ink(binary), em), em, min_rows=3) is not None
+    return bool(body_parts(segments(text_ink(binary), em), em, min_rows=3, cut=False))
 
 
 class TextTable(NamedTuple):
@@ -185,23 +218,27 @@ class TextTable(NamedTuple):
     page: list[Segment]
 
 
-def find_table(binary: np.ndarray, em: float, min_rows: int = 3) -> TextTable | None:
-    """The text table on a page, or None."""
+def find_tables(binary: np.ndarray, em: float, min_rows: int = 3) -> list[TextTable]:
+    """The text tables on a page, top to bottom."""
     segs = segments(text_ink(binary), em)
-    rows = body_rows(segs, em, min_rows)
-    if rows is None:
-        return None
-    top, bottom = min(s.y0 for s in rows[0]), max(s.y1 for s in rows[-1])
-    body = [s for r in rows for s in r]
-    xs = (min(s.x0 for s in body), max(s.x1 for s in body))
-    for s in sorted(segs, key=lambda s: s.y0):  # the last row's wrapped lines below its first line
-        if s.y0 >= top and s.y0 - bottom <= 0.9 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em:
-            bottom = max(bottom, s.y1)
-    inside = [s for s in segs if top <= s.y0 and s.y1 <= bottom + 0.5 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em]
-    # channels from every line of the table, wrapped ones included: a requirement wrapped over
-    # five lines reaches further right than its row's first line, and a channel drawn from the
-    # first lines alone would cut through it
-    return TextTable(inside, (xs[0], top, xs[1], bottom), column_edges(inside, xs, em), segs)
+    parts = body_parts(segs, em, min_rows)
+    out = []
+    for k, rows in enumerate(parts):
+        top, bottom = min(s.y0 for s in rows[0]), max(s.y1 for s in rows[-1])
+        limit = min(s.y0 for s in parts[k + 1][0]) if k + 1 < len(parts) else None
+        body = [s for r in rows for s in r]
+        xs = (min(s.x0 for s in body), max(s.x1 for s in body))
+        for s in sorted(segs, key=lambda s: s.y0):  # the last row's wrapped lines below its first line
+            if (s.y0 >= top and s.y0 - bottom <= 0.9 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em
+                    and (limit is None or s.y1 < limit)):
+                bottom = max(bottom, s.y1)
+        inside = [s for s in segs if top <= s.y0 and s.y1 <= bottom + 0.5 * em and s.x0 >= xs[0] - em
+                  and s.x1 <= xs[1] + em and (limit is None or s.y1 < limit)]
+        # channels from every line of the table, wrapped ones included: a requirement wrapped over
+        # five lines reaches further right than its row's first line, and a channel drawn from the
+        # first lines alone would cut through it
+        out.append(TextTable(inside, (xs[0], top, xs[1], bottom), column_edges(inside, xs, em), segs))
+    return out
 
 
 def lines_above(found: TextTable, em: float, edges: list[int], skip: set[int] = frozenset()) -> list[Segment]:

@@ -124,10 +124,10 @@ def _read(source, pages: list[int], doc: Document) -> list[Block]:
         if not grids:
             loose[n] = ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1, seal=page.seal)
         if not grids and not loose[n]:
-            part = _lineless_part(page, parts[-1] if parts and parts[-1].page.number == n - 1 else None)
-            if part is not None:
-                parts.append(part)
-                doc.count("tables_without_rules")
+            found = _lineless_parts(page, parts[-1] if parts and parts[-1].page.number == n - 1 else None)
+            parts += found
+            if found:
+                doc.count("tables_without_rules", len(found))
     blocks: list[Block] = []
     first = parts[0].page.number if parts else None
     if pages and pages[0] == 1 and (first != 1 or parts[0].grid.bbox[1] > 0.25 * parts[0].gray.shape[0]):
@@ -258,18 +258,27 @@ def _wrapped_header(row, by_col: dict, roles: dict, bottom: int, edges: list[int
     return wider, more
 
 
-def _lineless_part(page: PageImage, previous: "TablePart | None") -> "TablePart | None":
-    """The indicator table of a page that has no ruled grid (three-line or borderless), or None.
+def _lineless_parts(page: PageImage, previous: "TablePart | None") -> "list[TablePart]":
+    """The indicator tables of a page that has no ruled grid (three-line or borderless), top to
+    bottom: the first may continue the page before's table (`previous`), the others have headers."""
+    ink = lineless.text_ink(page.binary)
+    em = ocr_grid.em_height(ink, ocr_grid.Grid([], 0, 0, [], (0, 0, *ink.shape[::-1]), np.zeros_like(ink)))
+    parts = []
+    for k, found in enumerate(lineless.find_tables(ink, em)):
+        part = _lineless_part(page, found, ink, em, previous if k == 0 else None)
+        if part is not None:
+            parts.append(part)
+    return parts
+
+
+def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, em: float,
+                   previous: "TablePart | None") -> "TablePart | None":
+    """One table of a page that has no ruled grid, or None when it is no indicator table.
 
     The header is read from whole text segments (a heading centred over two year
     columns spans the channel between them and is left out, the years under it
     are kept); a page that continues the table of the page before without a
     header takes that page's roles when its columns line up with them."""
-    ink = lineless.text_ink(page.binary)
-    em = ocr_grid.em_height(ink, ocr_grid.Grid([], 0, 0, [], (0, 0, *ink.shape[::-1]), np.zeros_like(ink)))
-    found = lineless.find_table(ink, em)
-    if found is None:
-        return None
     segs, bbox, edges = found.segments, found.bbox, found.edges
     rows = lineless._text_rows(segs)[:HEADER_ROWS_PROBED]
     head = [s for r in rows for s in r]
