@@ -350,14 +350,15 @@ def _against_catalogue(c, entry, field: str) -> None:
 def misread_unit(got: str, expected: str) -> bool:
     """Whether a unit cell read as `got` is the catalogue's `expected` unit misread: `got` is no
     unit at all (a unit the tables know, 万吨 for 吨, is a unit and never replaced), and it is
-    `expected` with its last glyph lost at the cell's edge ('亿元/平方公'), or with glyphs off
+    `expected` with one glyph lost (at the cell's edge, '亿元/平方公', or where the cell wraps,
+    '亿元/平方' over '里': the rest is no unit, so nothing else was printed), or with glyphs off
     that no unit has ('哺' for '吨', '厅认方米' for '万立方米'), or, for '%', one to three glyphs
     of no unit ('00', 'D0', '96', '哈': what a small '%' comes out as at low dpi)."""
     if not got or not expected or known_unit(got):
         return False
     if expected == "%":  # never a glyph of a unit ('‰' is one, and so are 人, 个, 吨 ...)
         return len(got) <= 3 and not any(ch in unit_glyphs() or ch in "‰‱" for ch in got.replace("%", ""))
-    if len(got) >= 3 and len(expected) == len(got) + 1 and expected.startswith(got):
+    if len(got) >= 3 and len(expected) == len(got) + 1 and Levenshtein.distance(got, expected) == 1:
         return True
     off = [a for a, b in zip(got, expected) if a != b] if len(got) == len(expected) else list(got)
     if any(ch in unit_glyphs() for ch in off):
