@@ -524,10 +524,12 @@ def _paragraphs(found, page: int, to_points, offset: int = 0) -> list[Paragraph]
 def _region(page: PageImage, em: float, top: int | None, bottom: int | None,
             keep_last: int | None = None, floor: int = 0) -> list[Paragraph]:
     """The few text lines just above (top=None) or just below (bottom=None) a table:
-    its caption or its notes. Only a strip of about ten lines is looked at."""
+    its caption or its notes. Only a strip of about ten lines is looked at: above a table its
+    last ten lines, which reach the title over 园区名称 / 填报时间 / 数据基准年 and a header's
+    upper lines (a title that names the table makes normalize flag every indicator it lacks)."""
     h = page.gray.shape[0]
     if top is None:
-        top, keep = max(floor, bottom - int(10 * em)), (lambda boxes: boxes[-6:])
+        top, keep = max(floor, bottom - int(12 * em)), (lambda boxes: boxes[-10:])
     elif bottom is None and keep_last is None:
         bottom, keep = min(h, top + int(8 * em)), (lambda boxes: boxes[:4])
     else:
