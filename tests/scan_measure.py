@@ -58,7 +58,12 @@ KINDS = {
     "page_003_p2.png": ("003", (2,), ("assessment",)),
     "photo_001_p2.jpg": ("001", (2,), ("assessment",)),
 }
-ALL = {**UPRIGHT, **KINDS}
+# layouts the reader does not yet follow, measured so that what it does read stays right
+# (tests/test_scan.py: no value wrong without a flag)
+NOT_YET = {
+    "borderless_003_q40.pdf": ("003", None, ("assessment",)),  # no rules, cells centred vertically
+}
+ALL = {**UPRIGHT, **KINDS, **NOT_YET}
 
 # flags that describe the printed value itself (a person must look whatever the OCR did)
 ANOMALIES = {"MALFORMED", "MASKED", "INCONSISTENT", "MISSING", "TEXT_VALUE", "OUT_OF_RANGE"}
