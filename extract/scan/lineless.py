@@ -67,12 +67,31 @@ def _text_rows(segs: list[Segment]) -> list[list[Segment]]:
     return [sorted(r, key=lambda s: s.x0) for r in rows]
 
 
+def bands(segs: list[Segment], em: float) -> list[list[Segment]]:
+    """Row bands: segments joined while their vertical spans overlap (by more than a tenth of an em,
+    so lines that merely touch stay apart). A table whose cells are centred vertically prints a
+    one-line cell halfway down a two-line neighbour, overlapping each of its lines by less than half
+    a line: line by line those are three rows, by span they are one, as printed. Rows are kept
+    apart by the white between them, which no cell of either row crosses; in a top-aligned table a
+    cell's wrapped lines below its row's other cells still make bands of their own."""
+    out: list[list[Segment]] = []
+    bottom = 0
+    for s in sorted(segs, key=lambda s: s.y0):
+        if out and bottom - s.y0 > 0.1 * em:
+            out[-1].append(s)
+            bottom = max(bottom, s.y1)
+            continue
+        out.append([s])
+        bottom = s.y1
+    return [sorted(b, key=lambda s: (s.x0, s.y0)) for b in out]
+
+
 def body_rows(segs: list[Segment], em: float, min_rows: int = 5) -> list[list[Segment]] | None:
     """The text rows of the table body: the longest run of rows split into three or more
     pieces (a few rows of one or two pieces, wrapped labels, may lie between), trimmed of
     leading and trailing rows that cross the column channels (narrative that happens to
     contain spaces)."""
-    rows = _text_rows(segs)
+    rows = bands(segs, em)
     best, run, gap = [], [], 0
     for r in rows:
         if len(r) >= 3:
