@@ -107,7 +107,11 @@ def body_rows(segs: list[Segment], em: float, min_rows: int = 5) -> list[list[Se
     counts = [_columns(best[start:], em) for start in range(len(best) - min_rows + 1)]
     if max(counts) < 4:
         return None
-    part = best[counts.index(max(counts)):]
+    # the start that leaves the most cells (columns x rows): a narrative row on top merges
+    # channels, but starting further down to gain a column (one that only the later rows leave
+    # white, inside the requirement column say) loses the rows above it
+    cells = [c * (len(best) - i) for i, c in enumerate(counts)]
+    part = best[cells.index(max(cells)):]
     segs = [s for r in part for s in r]
     edges = column_edges(segs, (min(s.x0 for s in segs), max(s.x1 for s in segs)), em)
 
@@ -141,10 +145,27 @@ def channels(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[t
         if f and start is None:
             start = i
         elif not f and start is not None:
-            if i - start >= 0.6 * em and start > 0 and i < len(cover):
-                out.append((x0 + start, x0 + i))
+            a, e = _inside_outer_columns(cover, start, i)
+            if e - a >= 0.6 * em and a > 0 and e < len(cover):
+                out.append((x0 + a, x0 + e))
             start = None
     return out
+
+
+def _inside_outer_columns(cover: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    """A free run that reaches the range's left end: its widest stretch that no line covers at all.
+    A first column of merged cells (分类 over its block) holds so few lines that they count as
+    lines allowed to cross, yet it is a column, and the white beside it its channel. (The right
+    end is left alone: a few wide values overhanging the last column look the same.)"""
+    if start != 0:
+        return start, end
+    best, run = (start, start), None
+    for i in range(start, end + 1):
+        if i < end and cover[i] == 0:
+            run = i if run is None else run
+        elif run is not None:
+            best, run = max(best, (run, i), key=lambda r: r[1] - r[0]), None
+    return best
 
 
 def column_edges(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[int]:
