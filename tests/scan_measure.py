@@ -42,6 +42,8 @@ UPRIGHT = {
     "002_changchun_auto_2018.pdf": ("002", None, ("assessment", "compliance")),
     "003_wujin_2018.pdf": ("003", None, ("assessment",)),
     "threeline_002_q35.pdf": ("002", None, ("assessment",)),
+    "threeline_001_q40.pdf": ("001", None, ("assessment",)),  # header words wrapped, dashes for values
+    "yearheader_002_q40.pdf": ("002", None, ("assessment",)),  # a page ends the table and begins the next
 }
 # scans as they arrive (tests/test_scan_inputs.py)
 KINDS = {

@@ -86,32 +86,65 @@ def bands(segs: list[Segment], em: float) -> list[list[Segment]]:
     return [sorted(b, key=lambda s: (s.x0, s.y0)) for b in out]
 
 
-def body_rows(segs: list[Segment], em: float, min_rows: int = 5) -> list[list[Segment]] | None:
-    """The text rows of the table body: the longest run of rows split into three or more
-    pieces (a few rows of one or two pieces, wrapped labels, may lie between), trimmed of
-    leading and trailing rows that cross the column channels (narrative that happens to
-    contain spaces)."""
-    rows = bands(segs, em)
-    best, run, gap = [], [], 0
-    for r in rows:
+def body_parts(segs: list[Segment], em: float, min_rows: int = 5, cut: bool = True) -> list[list[list[Segment]]]:
+    """The text rows of each table body on the page, top to bottom: the longest run of rows split
+    into three or more pieces (a few rows of one or two pieces, wrapped labels, may lie between),
+    cut where a caption line runs across the columns (a page that ends one table and begins
+    the next), each part trimmed of leading and trailing rows that cross the column channels
+    (narrative that happens to contain spaces). The thumbnail triage asks only whether there
+    is a table (`cut` False): at its resolution two close columns can run together into one
+    piece that looks like a caption."""
+    def pieces(run: list[list[Segment]]) -> int:
+        return sum(len(r) >= 3 for r in run)
+
+    best, run, gap = [], [], 0  # a run keeps its short rows, for the captions that cut it
+    for r in bands(segs, em):
         if len(r) >= 3:
             run.append(r)
             gap = 0
         elif run:
+            run.append(r)
             gap += 1
             if gap > 6:
-                best, run, gap = max(best, run, key=len), [], 0
-    best = max(best, run, key=len)
-    if len(best) < min_rows:
+                best, run, gap = max(best, run, key=pieces), [], 0
+    best = max(best, run, key=pieces)
+    out = []
+    for part in (_cut_at_captions(best, em) if cut else [best]):
+        part = _trimmed([r for r in part if len(r) >= 3], em, min_rows)
+        if part:
+            out.append(part)
+    return out
+
+
+def _cut_at_captions(rows: list[list[Segment]], em: float) -> list[list[list[Segment]]]:
+    """`rows` cut at each row of one or two pieces, one of them at least 4 em long, that spans a
+    column channel of the table above it (its rows of three or more pieces since the last cut):
+    a caption or heading between two tables ("三、国家生态工业示范园区标准达标情况"). A wrapped
+    label or requirement stays inside its column, and so does not cut."""
+    parts, current = [], []
+    for r in rows:
+        wide = [s for row in current if len(row) >= 3 for s in row]
+        if len(r) <= 2 and len(wide) >= 9:
+            gaps = channels(wide, (min(s.x0 for s in wide), max(s.x1 for s in wide)), em)
+            if any(s.x1 - s.x0 >= 4 * em and any(s.x0 < a and s.x1 > b for a, b in gaps) for s in r):
+                parts.append(current)
+                current = []
+                continue
+        current.append(r)
+    return [p for p in parts + [current] if p]
+
+
+def _trimmed(part: list[list[Segment]], em: float, min_rows: int) -> list[list[Segment]] | None:
+    if len(part) < min_rows:
         return None
-    counts = [_columns(best[start:], em) for start in range(len(best) - min_rows + 1)]
+    counts = [_columns(part[start:], em) for start in range(len(part) - min_rows + 1)]
     if max(counts) < 4:
         return None
     # the start that leaves the most cells (columns x rows): a narrative row on top merges
     # channels, but starting further down to gain a column (one that only the later rows leave
     # white, inside the requirement column say) loses the rows above it
-    cells = [c * (len(best) - i) for i, c in enumerate(counts)]
-    part = best[cells.index(max(cells)):]
+    cells = [c * (len(part) - i) for i, c in enumerate(counts)]
+    part = part[cells.index(max(cells)):]
     segs = [s for r in part for s in r]
     edges = column_edges(segs, (min(s.x0 for s in segs), max(s.x1 for s in segs)), em)
 
@@ -213,7 +246,7 @@ def looks_tabular(gray: np.ndarray) -> bool:
     """Cheap triage on a thumbnail: a block of text rows split into columns by white channels."""
     binary = ocr_grid.ink(gray)
     em = 0.14 * ocr_grid.dpi_of(binary)
-    return body_rows(segments(text_ink(binary), em), em, min_rows=3) is not None
+    return bool(body_parts(segments(text_ink(binary), em), em, min_rows=3, cut=False))
 
 
 class TextTable(NamedTuple):
@@ -225,21 +258,27 @@ class TextTable(NamedTuple):
     page: list[Segment]
 
 
-def find_table(binary: np.ndarray, em: float, min_rows: int = 3) -> TextTable | None:
-    """The text table on a page, or None."""
+def find_tables(binary: np.ndarray, em: float, min_rows: int = 3) -> list[TextTable]:
+    """The text tables on a page, top to bottom."""
     segs = segments(text_ink(binary), em)
-    rows = body_rows(segs, em, min_rows)
-    if rows is None:
-        return None
-    top, bottom = min(s.y0 for s in rows[0]), max(s.y1 for s in rows[-1])
-    body = [s for r in rows for s in r]
-    xs = (min(s.x0 for s in body), max(s.x1 for s in body))
-    edges = column_edges(body, xs, em)
-    for s in sorted(segs, key=lambda s: s.y0):  # the last row's wrapped lines below its first line
-        if s.y0 >= top and s.y0 - bottom <= 0.9 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em:
-            bottom = max(bottom, s.y1)
-    inside = [s for s in segs if top <= s.y0 and s.y1 <= bottom + 0.5 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em]
-    return TextTable(inside, (xs[0], top, xs[1], bottom), edges, segs)
+    parts = body_parts(segs, em, min_rows)
+    out = []
+    for k, rows in enumerate(parts):
+        top, bottom = min(s.y0 for s in rows[0]), max(s.y1 for s in rows[-1])
+        limit = min(s.y0 for s in parts[k + 1][0]) if k + 1 < len(parts) else None
+        body = [s for r in rows for s in r]
+        xs = (min(s.x0 for s in body), max(s.x1 for s in body))
+        for s in sorted(segs, key=lambda s: s.y0):  # the last row's wrapped lines below its first line
+            if (s.y0 >= top and s.y0 - bottom <= 0.9 * em and s.x0 >= xs[0] - em and s.x1 <= xs[1] + em
+                    and (limit is None or s.y1 < limit)):
+                bottom = max(bottom, s.y1)
+        inside = [s for s in segs if top <= s.y0 and s.y1 <= bottom + 0.5 * em and s.x0 >= xs[0] - em
+                  and s.x1 <= xs[1] + em and (limit is None or s.y1 < limit)]
+        # channels from every line of the table, wrapped ones included: a requirement wrapped over
+        # five lines reaches further right than its row's first line, and a channel drawn from the
+        # first lines alone would cut through it
+        out.append(TextTable(inside, (xs[0], top, xs[1], bottom), column_edges(inside, xs, em), segs))
+    return out
 
 
 def lines_above(found: TextTable, em: float, edges: list[int], skip: set[int] = frozenset()) -> list[Segment]:
@@ -272,15 +311,35 @@ def column_at(x: int, edges: list[int]) -> int:
     return int(np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2))
 
 
+def dashes(ink: np.ndarray, em: float) -> list[Segment]:
+    """Lone flat strokes (-, —, –) as line-high segments around their middle. `segments`
+    leaves them out for their height, but a cell printed as a dash still shows which line
+    its row starts on (a component row with 单位 "—" and 数值 "-")."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    out = []
+    for x, y, w, h, _area in stats[1:]:
+        if h < 0.3 * em and 0.2 * em <= w <= 2.2 * em and w >= 1.3 * h:
+            middle = int(y + h / 2)
+            out.append(Segment(int(x), middle - int(em / 2), int(x + w), middle + int(em / 2)))
+    return out
+
+
 def row_starts(segs: list[Segment], edges: list[int], anchors: list[int], pairs: tuple[list[int], list[int]],
                em: float) -> list[int]:
     """Tops of the table rows: every line of an anchor column (序号) begins a row, and so does a
-    line of a value column level with a line of the unit column (a component row without 序号)."""
+    line of a value column level with a line of one of the paired columns (单位, 是否为考核指标:
+    a component row without 序号). Level means their middles lie within 0.4 em: digits are
+    shorter than CJK characters, and a dash sits at mid-height."""
+    def middle(s: Segment) -> float:
+        return (s.y0 + s.y1) / 2
+
     tops = [s.y0 for s in segs if column_of(s, edges) in anchors]
-    units = [s.y0 for s in segs if column_of(s, edges) in pairs[0]]
+    paired = [s for s in segs if column_of(s, edges) in pairs[0]]
     for s in segs:
-        if column_of(s, edges) in pairs[1] and any(abs(s.y0 - u) < 0.4 * em for u in units):
-            tops.append(s.y0)
+        if column_of(s, edges) in pairs[1]:
+            level = [u for u in paired if abs(middle(s) - middle(u)) < 0.4 * em]
+            if level:
+                tops.append(min([s.y0] + [u.y0 for u in level]))
     tops.sort()
     out: list[int] = []
     for t in tops:

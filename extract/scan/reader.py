@@ -124,10 +124,10 @@ def _read(source, pages: list[int], doc: Document) -> list[Block]:
         if not grids:
             loose[n] = ocr_grid.find_grids(page.gray, page.binary, min_rows=1, min_cols=1, seal=page.seal)
         if not grids and not loose[n]:
-            part = _lineless_part(page, parts[-1] if parts and parts[-1].page.number == n - 1 else None)
-            if part is not None:
-                parts.append(part)
-                doc.count("tables_without_rules")
+            found = _lineless_parts(page, parts[-1] if parts and parts[-1].page.number == n - 1 else None)
+            parts += found
+            if found:
+                doc.count("tables_without_rules", len(found))
     blocks: list[Block] = []
     first = parts[0].page.number if parts else None
     if pages and pages[0] == 1 and (first != 1 or parts[0].grid.bbox[1] > 0.25 * parts[0].gray.shape[0]):
@@ -241,18 +241,44 @@ def _header_text(found: list) -> str:
     return years[-1] if years else "".join(texts)
 
 
-def _lineless_part(page: PageImage, previous: "TablePart | None") -> "TablePart | None":
-    """The indicator table of a page that has no ruled grid (three-line or borderless), or None.
+def _wrapped_header(row, by_col: dict, roles: dict, bottom: int, edges: list[int], em: float, read: list):
+    """The header cells with `row` added, when it holds their wrapped words ("序" over "号",
+    "是否选" over "为 / 考核指 / 标"), else None. Such a row follows the header line closely,
+    holds a few words only, no number, and names no column differently from before."""
+    if min(s.y0 for s in row) - bottom > 0.8 * em or len(row) > max(2, (len(edges) - 1) // 2):
+        return None
+    if any(regex.fullmatch(r"[-+]?\d[\d.,]*%?|[-—–/]+", text.strip()) for text, _ in read):
+        return None
+    wider = {c: list(v) for c, v in by_col.items()}
+    for s, (text, score) in zip(row, read):
+        wider.setdefault(lineless.column_at((s.x0 + s.x1) // 2, edges), []).append((s, text, score))
+    more = ocr_slips.column_roles({c: _header_text(v) for c, v in wider.items()})
+    if any(more.get(c) != role for c, role in roles.items()):
+        return None
+    return wider, more
+
+
+def _lineless_parts(page: PageImage, previous: "TablePart | None") -> "list[TablePart]":
+    """The indicator tables of a page that has no ruled grid (three-line or borderless), top to
+    bottom: the first may continue the page before's table (`previous`), the others have headers."""
+    ink = lineless.text_ink(page.binary)
+    em = ocr_grid.em_height(ink, ocr_grid.Grid([], 0, 0, [], (0, 0, *ink.shape[::-1]), np.zeros_like(ink)))
+    parts = []
+    for k, found in enumerate(lineless.find_tables(ink, em)):
+        part = _lineless_part(page, found, ink, em, previous if k == 0 else None)
+        if part is not None:
+            parts.append(part)
+    return parts
+
+
+def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, em: float,
+                   previous: "TablePart | None") -> "TablePart | None":
+    """One table of a page that has no ruled grid, or None when it is no indicator table.
 
     The header is read from whole text segments (a heading centred over two year
     columns spans the channel between them and is left out, the years under it
     are kept); a page that continues the table of the page before without a
     header takes that page's roles when its columns line up with them."""
-    ink = lineless.text_ink(page.binary)
-    em = ocr_grid.em_height(ink, ocr_grid.Grid([], 0, 0, [], (0, 0, *ink.shape[::-1]), np.zeros_like(ink)))
-    found = lineless.find_table(ink, em)
-    if found is None:
-        return None
     segs, bbox, edges = found.segments, found.bbox, found.edges
     rows = lineless._text_rows(segs)[:HEADER_ROWS_PROBED]
     head = [s for r in rows for s in r]
@@ -270,6 +296,13 @@ def _lineless_part(page: PageImage, previous: "TablePart | None") -> "TablePart 
         values = [c for c, v in roles.items() if v == "value"]
         if values and all(c in roles for c in range(min(values), len(edges) - 1)):
             header_bottom = max(s.y1 for s in r)
+            for more in rows[rows.index(r) + 1:]:  # header words wrapped onto the lines below
+                wider = _wrapped_header(more, by_col, roles, header_bottom, edges, em,
+                                        [texts[head.index(s)] for s in more])
+                if wider is None:
+                    break
+                by_col, roles = wider
+                header_bottom = max(s.y1 for s in more)
             break
     page_ink = replace(page, binary=ink)
     if header_bottom is None:
@@ -289,9 +322,11 @@ def _lineless_part(page: PageImage, previous: "TablePart | None") -> "TablePart 
         header_top = bbox[1]
     body = [s for s in segs if header_bottom is None or s.y0 > header_bottom]
     anchors = [c for c, role in roles.items() if role == "number"]
-    units = [c for c, role in roles.items() if role == "unit"]
+    paired = [c for c, role in roles.items() if role in ("unit", "selected")]
     values = [c for c, role in roles.items() if role == "value"]
-    starts = lineless.row_starts(body, edges, anchors, (units, values), em)
+    marks = body + [d for d in lineless.dashes(ink, em) if d.y0 >= bbox[1] - em and d.y1 <= bbox[3] + em
+                    and (header_bottom is None or d.y0 > header_bottom)]
+    starts = lineless.row_starts(marks, edges, anchors, (paired, values), em)
     if not starts:
         return None
     if header_bottom is None and starts[0] > bbox[1] + 0.8 * em:
