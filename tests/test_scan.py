@@ -197,6 +197,39 @@ def test_sparse_first_column_keeps_its_channel():
 
 
 @pytest.mark.parametrize("name", sorted(SCANS))
+def _centred_row(top: int, label_lines: int, pitch: int = 40, h: int = 26) -> list:
+    """One row of a centred borderless table: a label wrapped over `label_lines` lines in column 0,
+    a one-line unit (column 1) and value (column 2) centred on it."""
+    from ecopark.extract.scan.lineless import Segment
+    middle = top + ((label_lines - 1) * pitch + h) // 2
+    return ([Segment(0, top + i * pitch, 200, top + i * pitch + h) for i in range(label_lines)]
+            + [Segment(250, middle - h // 2, 300, middle + h // 2), Segment(400, middle - h // 2, 480, middle + h // 2)])
+
+
+def test_centred_rows_take_loose_lines_where_rows_stay_symmetric():
+    """A label wrapped over five lines beside a one-line value: the lines above and below the value
+    make bands of their own (nothing centred beside them bridges them); each goes to the row it
+    keeps symmetric about its value, not simply the nearer one (the fifth line lies nearer the
+    value of the one-line row just below it)."""
+    from ecopark.extract.scan.lineless import centred_starts
+    em, edges = 26, [0, 230, 380, 500]
+    tops = [0, 200, 280, 480, 560]
+    segs = (_centred_row(0, 5) + _centred_row(200, 1) + _centred_row(280, 4) + _centred_row(480, 1)
+            + _centred_row(560, 4))
+    assert centred_starts(segs, edges, [], [1, 2], em) == tops
+
+
+def test_top_aligned_rows_are_not_read_as_centred():
+    """Every key line at its band's top: row_starts reads the table, not the centred cut."""
+    from ecopark.extract.scan.lineless import Segment, centred_starts
+    em, edges = 26, [0, 230, 380, 500]
+    segs = []
+    for top in range(0, 800, 160):
+        segs += [Segment(0, top + i * 40, 200, top + i * 40 + 26) for i in range(3)]
+        segs += [Segment(250, top, 300, top + 26), Segment(400, top, 480, top + 26)]
+    assert centred_starts(segs, edges, [], [1, 2], em) is None
+
+
 def test_table_pages_found_and_cells_located(name):
     doc, _ = read(name)
     assert {t.loc.page for t in doc.tables} >= SCANS[name][1]

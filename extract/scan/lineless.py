@@ -348,6 +348,68 @@ def row_starts(segs: list[Segment], edges: list[int], anchors: list[int], pairs:
     return out
 
 
+def centred_starts(segs: list[Segment], edges: list[int], skip: list[int], keys: list[int],
+                   em: float) -> list[int] | None:
+    """Row tops of a table whose cells are centred vertically, None when it is not one or when its
+    rows cannot be cut with confidence (the page is then left unread rather than guessed).
+
+    Rows come from the row bands of every column but `skip` (序号 and 分类: a merged cell centred
+    over its block bridges rows). A band holding a line of a `keys` column (单位, 数值) is the core
+    of one row; a band without one holds loose lines of a tall cell (a requirement wrapped over
+    four lines has a one-line value beside its middle two only) and goes to the row above or the
+    row below, whichever split leaves the rows most symmetric about their key lines."""
+    rows = bands([s for s in segs if column_of(s, edges) not in skip], em)
+    spans = [(min(s.y0 for s in b), max(s.y1 for s in b)) for b in rows]
+    key = [[s for s in b if column_of(s, edges) in keys] for b in rows]
+    cores = [i for i, k in enumerate(key) if k]
+    if len(cores) < 3:
+        return None
+    middles = {i: (min(s.y0 for s in key[i]) + max(s.y1 for s in key[i])) / 2 for i in cores}
+    tops = _symmetric_split(spans, cores, middles)
+    ends = [spans[j - 1][1] for j in tops[1:]] + [spans[-1][1]]
+    cut = [(spans[top][0], end, core) for top, end, core in zip(tops, ends, cores)]
+    if not _centred([(top, end, min(s.y0 for s in key[core])) for top, end, core in cut], em):
+        return None
+    if any(abs((top + end) / 2 - middles[core]) > 0.5 * em for top, end, core in cut):
+        return None  # no split centres this row on its value: not cut with confidence
+    return [top for top, _, _ in cut]
+
+
+def _centred(rows: list[tuple[int, int, int]], em: float) -> bool:
+    """Whether, in most rows (top, bottom, top of the key lines) taller than two lines, the key
+    lines sit lower than the row's top: in a top-aligned table every cell's first line is its
+    row's top."""
+    tall = [(top, key) for top, bottom, key in rows if bottom - top > 1.8 * em]
+    low = [1 for top, key in tall if key - top > 0.5 * em]
+    return len(tall) >= 3 and len(low) >= 0.6 * len(tall)
+
+
+def _symmetric_split(spans: list[tuple[int, int]], cores: list[int],
+                     middles: dict[int, float]) -> list[int]:
+    """First band of each row: the loose bands before the first core and after the last belong to
+    those rows; the ones between two cores are split where the two rows' tops and bottoms lie
+    most evenly about their key lines (each gap on its own: a row's top is fixed by the gap above
+    it, its bottom by the gap below, so the gaps are chosen together, first to last)."""
+    def off(first: int, last: int, core: int) -> float:
+        return abs((spans[first][0] + spans[last][1]) / 2 - middles[core])
+
+    # best[j]: least total asymmetry of the rows so far with the current row starting at band j
+    best = {0: 0.0}
+    back: list[dict[int, int]] = []
+    for k in range(len(cores) - 1):
+        a, b = cores[k], cores[k + 1]
+        nxt, came = {}, {}
+        for j in range(a + 1, b + 1):  # band j starts row k + 1
+            cost, start = min((c + off(s, j - 1, a), s) for s, c in best.items())
+            nxt[j], came[j] = cost, start
+        best, back = nxt, back + [came]
+    last = min(best, key=lambda j: best[j] + off(j, len(spans) - 1, cores[-1]))
+    tops = [last]
+    for came in reversed(back):
+        tops.append(came[tops[-1]])
+    return tops[::-1]
+
+
 def grid_of(bbox: tuple[int, int, int, int], edges: list[int], starts: list[int], header_top: int,
             lines: np.ndarray, em: float, with_header: bool = True) -> ocr_grid.Grid:
     """A Grid of plain cells: the header band (if any), then one band per row start, split at the column edges."""
