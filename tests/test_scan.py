@@ -213,9 +213,9 @@ def test_centred_rows_take_loose_lines_where_rows_stay_symmetric():
     value of the one-line row just below it)."""
     from ecopark.extract.scan.lineless import centred_starts
     em, edges = 26, [0, 230, 380, 500]
-    tops = [0, 200, 280, 480, 560]
+    tops = [0, 200, 280, 480, 560, 760]
     segs = (_centred_row(0, 5) + _centred_row(200, 1) + _centred_row(280, 4) + _centred_row(480, 1)
-            + _centred_row(560, 4))
+            + _centred_row(560, 4) + _centred_row(760, 1))
     assert centred_starts(segs, edges, [], [1, 2], em) == tops
 
 

@@ -357,7 +357,9 @@ def centred_starts(segs: list[Segment], edges: list[int], skip: list[int], keys:
     over its block bridges rows). A band holding a line of a `keys` column (单位, 数值) is the core
     of one row; a band without one holds loose lines of a tall cell (a requirement wrapped over
     four lines has a one-line value beside its middle two only) and goes to the row above or the
-    row below, whichever split leaves the rows most symmetric about their key lines."""
+    row below, whichever split leaves the rows most symmetric about their key lines. Each row must
+    then be centred on its key lines within a quarter of an em: a top-aligned table whose rows
+    happen to split near-symmetrically (three-line scans with component rows) is not taken."""
     rows = bands([s for s in segs if column_of(s, edges) not in skip], em)
     spans = [(min(s.y0 for s in b), max(s.y1 for s in b)) for b in rows]
     key = [[s for s in b if column_of(s, edges) in keys] for b in rows]
@@ -368,20 +370,36 @@ def centred_starts(segs: list[Segment], edges: list[int], skip: list[int], keys:
     tops = _symmetric_split(spans, cores, middles)
     ends = [spans[j - 1][1] for j in tops[1:]] + [spans[-1][1]]
     cut = [(spans[top][0], end, core) for top, end, core in zip(tops, ends, cores)]
-    if not _centred([(top, end, min(s.y0 for s in key[core])) for top, end, core in cut], em):
+    inner = cut[1:-1]  # a page break may have cut the first row's top and the last row's bottom
+    if not _centred([(top, end, min(s.y0 for s in key[c]), max(s.y1 for s in key[c])) for top, end, c in inner], em):
         return None
-    if any(abs((top + end) / 2 - middles[core]) > 0.5 * em for top, end, core in cut):
+    last = len(cut) - 1
+    if any(_lopsided((top + end) / 2 - middles[core], k == 0, k == last) > 0.25 * em
+           for k, (top, end, core) in enumerate(cut)):
         return None  # no split centres this row on its value: not cut with confidence
     return [top for top, _, _ in cut]
 
 
-def _centred(rows: list[tuple[int, int, int]], em: float) -> bool:
-    """Whether, in most rows (top, bottom, top of the key lines) taller than two lines, the key
-    lines sit lower than the row's top: in a top-aligned table every cell's first line is its
-    row's top."""
-    tall = [(top, key) for top, bottom, key in rows if bottom - top > 1.8 * em]
+def _lopsided(off: float, first: bool, last: bool) -> float:
+    """How far a row's middle lies from its key lines' (`off`, positive when below). A page break
+    cuts only the top of a page's first row (the rest of a row begun on the page before) and the
+    bottom of its last, so those may reach further that way."""
+    if first and last:
+        return 0.0
+    if first:
+        return max(0.0, off)
+    if last:
+        return max(0.0, -off)
+    return abs(off)
+
+
+def _centred(rows: list[tuple[int, int, int, int]], em: float) -> bool:
+    """Whether, in most rows (top, bottom, key lines' top and bottom) taller than their key lines
+    by more than an em, the key lines sit lower than the row's top: in a top-aligned table every
+    cell's first line is its row's top. Two such rows at least: one alone may be a stray."""
+    tall = [(top, key) for top, bottom, key, key_end in rows if (bottom - top) - (key_end - key) > em]
     low = [1 for top, key in tall if key - top > 0.5 * em]
-    return len(tall) >= 3 and len(low) >= 0.6 * len(tall)
+    return len(tall) >= 2 and len(low) >= 0.6 * len(tall)
 
 
 def _symmetric_split(spans: list[tuple[int, int]], cores: list[int],
@@ -391,7 +409,8 @@ def _symmetric_split(spans: list[tuple[int, int]], cores: list[int],
     most evenly about their key lines (each gap on its own: a row's top is fixed by the gap above
     it, its bottom by the gap below, so the gaps are chosen together, first to last)."""
     def off(first: int, last: int, core: int) -> float:
-        return abs((spans[first][0] + spans[last][1]) / 2 - middles[core])
+        return _lopsided((spans[first][0] + spans[last][1]) / 2 - middles[core], core == cores[0],
+                         core == cores[-1])
 
     # best[j]: least total asymmetry of the rows so far with the current row starting at band j
     best = {0: 0.0}
