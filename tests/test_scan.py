@@ -173,7 +173,67 @@ def test_continued_columns_follow_channels_not_their_middles():
     assert continued_columns(stray, (0, 480), before, em, tolerance=15) is None
 
 
+def test_row_bands_join_cells_centred_on_their_neighbours():
+    """Vertically centred cells: a one-line unit halfway down a two-line label and a two-line value
+    is one row with them, though it overlaps each of their lines by less than half a line; rows
+    apart by the white between them stay apart, and so do top-aligned wrapped lines."""
+    from ecopark.extract.scan.lineless import Segment, bands
+    em, pitch = 26, 40  # lines 26 px high, 14 px of white between them
+    row1 = [Segment(0, 0, 200, 26), Segment(0, 40, 80, 66),  # label over two lines
+            Segment(250, 20, 300, 46),                       # unit centred on it
+            Segment(400, 0, 520, 26), Segment(400, 40, 420, 66)]  # value wrapped: 723782.2 / 0
+    row2 = [Segment(0, 80, 200, 106), Segment(250, 80, 300, 106), Segment(400, 80, 480, 106)]
+    got = bands(row1 + row2, em)
+    assert [sorted((s.x0, s.y0) for s in b) for b in got] == [
+        sorted((s.x0, s.y0) for s in row1), sorted((s.x0, s.y0) for s in row2)]
+    top_aligned = [Segment(0, 0, 200, 26), Segment(250, 0, 300, 26), Segment(0, pitch, 80, pitch + 26)]
+    assert [len(b) for b in bands(top_aligned, em)] == [2, 1]
+
+
+def test_sparse_first_column_keeps_its_channel():
+    """A first column of merged cells holds a line or two per page (分类 centred over its block):
+    fewer than the lines allowed to cross a channel, yet the white beside it is a channel."""
+    from ecopark.extract.scan.lineless import Segment, channels
+    em = 26
+    segs = [Segment(0, 0, 50, 26)] + [Segment(x, y, x + 60, y + 26) for y in range(0, 1600, 40)
+                                      for x in (110, 300, 500)]
+    assert channels(segs, (0, 560), em)[0] == (50, 110)
+
+
 @pytest.mark.parametrize("name", sorted(SCANS))
+def _centred_row(top: int, label_lines: int, pitch: int = 40, h: int = 26) -> list:
+    """One row of a centred borderless table: a label wrapped over `label_lines` lines in column 0,
+    a one-line unit (column 1) and value (column 2) centred on it."""
+    from ecopark.extract.scan.lineless import Segment
+    middle = top + ((label_lines - 1) * pitch + h) // 2
+    return ([Segment(0, top + i * pitch, 200, top + i * pitch + h) for i in range(label_lines)]
+            + [Segment(250, middle - h // 2, 300, middle + h // 2), Segment(400, middle - h // 2, 480, middle + h // 2)])
+
+
+def test_centred_rows_take_loose_lines_where_rows_stay_symmetric():
+    """A label wrapped over five lines beside a one-line value: the lines above and below the value
+    make bands of their own (nothing centred beside them bridges them); each goes to the row it
+    keeps symmetric about its value, not simply the nearer one (the fifth line lies nearer the
+    value of the one-line row just below it)."""
+    from ecopark.extract.scan.lineless import centred_starts
+    em, edges = 26, [0, 230, 380, 500]
+    tops = [0, 200, 280, 480, 560, 760]
+    segs = (_centred_row(0, 5) + _centred_row(200, 1) + _centred_row(280, 4) + _centred_row(480, 1)
+            + _centred_row(560, 4) + _centred_row(760, 1))
+    assert centred_starts(segs, edges, [], [1, 2], em) == tops
+
+
+def test_top_aligned_rows_are_not_read_as_centred():
+    """Every key line at its band's top: row_starts reads the table, not the centred cut."""
+    from ecopark.extract.scan.lineless import Segment, centred_starts
+    em, edges = 26, [0, 230, 380, 500]
+    segs = []
+    for top in range(0, 800, 160):
+        segs += [Segment(0, top + i * 40, 200, top + i * 40 + 26) for i in range(3)]
+        segs += [Segment(250, top, 300, top + 26), Segment(400, top, 480, top + 26)]
+    assert centred_starts(segs, edges, [], [1, 2], em) is None
+
+
 def test_table_pages_found_and_cells_located(name):
     doc, _ = read(name)
     assert {t.loc.page for t in doc.tables} >= SCANS[name][1]

@@ -67,6 +67,25 @@ def _text_rows(segs: list[Segment]) -> list[list[Segment]]:
     return [sorted(r, key=lambda s: s.x0) for r in rows]
 
 
+def bands(segs: list[Segment], em: float) -> list[list[Segment]]:
+    """Row bands: segments joined while their vertical spans overlap (by more than a tenth of an em,
+    so lines that merely touch stay apart). A table whose cells are centred vertically prints a
+    one-line cell halfway down a two-line neighbour, overlapping each of its lines by less than half
+    a line: line by line those are three rows, by span they are one, as printed. Rows are kept
+    apart by the white between them, which no cell of either row crosses; in a top-aligned table a
+    cell's wrapped lines below its row's other cells still make bands of their own."""
+    out: list[list[Segment]] = []
+    bottom = 0
+    for s in sorted(segs, key=lambda s: s.y0):
+        if out and bottom - s.y0 > 0.1 * em:
+            out[-1].append(s)
+            bottom = max(bottom, s.y1)
+            continue
+        out.append([s])
+        bottom = s.y1
+    return [sorted(b, key=lambda s: (s.x0, s.y0)) for b in out]
+
+
 def body_parts(segs: list[Segment], em: float, min_rows: int = 5, cut: bool = True) -> list[list[list[Segment]]]:
     """The text rows of each table body on the page, top to bottom: the longest run of rows split
     into three or more pieces (a few rows of one or two pieces, wrapped labels, may lie between),
@@ -79,7 +98,7 @@ def body_parts(segs: list[Segment], em: float, min_rows: int = 5, cut: bool = Tr
         return sum(len(r) >= 3 for r in run)
 
     best, run, gap = [], [], 0  # a run keeps its short rows, for the captions that cut it
-    for r in _text_rows(segs):
+    for r in bands(segs, em):
         if len(r) >= 3:
             run.append(r)
             gap = 0
@@ -121,7 +140,11 @@ def _trimmed(part: list[list[Segment]], em: float, min_rows: int) -> list[list[S
     counts = [_columns(part[start:], em) for start in range(len(part) - min_rows + 1)]
     if max(counts) < 4:
         return None
-    part = part[counts.index(max(counts)):]
+    # the start that leaves the most cells (columns x rows): a narrative row on top merges
+    # channels, but starting further down to gain a column (one that only the later rows leave
+    # white, inside the requirement column say) loses the rows above it
+    cells = [c * (len(part) - i) for i, c in enumerate(counts)]
+    part = part[cells.index(max(cells)):]
     segs = [s for r in part for s in r]
     edges = column_edges(segs, (min(s.x0 for s in segs), max(s.x1 for s in segs)), em)
 
@@ -155,10 +178,27 @@ def channels(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[t
         if f and start is None:
             start = i
         elif not f and start is not None:
-            if i - start >= 0.6 * em and start > 0 and i < len(cover):
-                out.append((x0 + start, x0 + i))
+            a, e = _inside_outer_columns(cover, start, i)
+            if e - a >= 0.6 * em and a > 0 and e < len(cover):
+                out.append((x0 + a, x0 + e))
             start = None
     return out
+
+
+def _inside_outer_columns(cover: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    """A free run that reaches the range's left end: its widest stretch that no line covers at all.
+    A first column of merged cells (分类 over its block) holds so few lines that they count as
+    lines allowed to cross, yet it is a column, and the white beside it its channel. (The right
+    end is left alone: a few wide values overhanging the last column look the same.)"""
+    if start != 0:
+        return start, end
+    best, run = (start, start), None
+    for i in range(start, end + 1):
+        if i < end and cover[i] == 0:
+            run = i if run is None else run
+        elif run is not None:
+            best, run = max(best, (run, i), key=lambda r: r[1] - r[0]), None
+    return best
 
 
 def column_edges(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[int]:
@@ -306,6 +346,87 @@ def row_starts(segs: list[Segment], edges: list[int], anchors: list[int], pairs:
         if not out or t - out[-1] > 0.8 * em:
             out.append(t)
     return out
+
+
+def centred_starts(segs: list[Segment], edges: list[int], skip: list[int], keys: list[int],
+                   em: float) -> list[int] | None:
+    """Row tops of a table whose cells are centred vertically, None when it is not one or when its
+    rows cannot be cut with confidence (the page is then left unread rather than guessed).
+
+    Rows come from the row bands of every column but `skip` (序号 and 分类: a merged cell centred
+    over its block bridges rows). A band holding a line of a `keys` column (单位, 数值) is the core
+    of one row; a band without one holds loose lines of a tall cell (a requirement wrapped over
+    four lines has a one-line value beside its middle two only) and goes to the row above or the
+    row below, whichever split leaves the rows most symmetric about their key lines. Each row must
+    then be centred on its key lines within a quarter of an em: a top-aligned table whose rows
+    happen to split near-symmetrically (three-line scans with component rows) is not taken."""
+    rows = bands([s for s in segs if column_of(s, edges) not in skip], em)
+    spans = [(min(s.y0 for s in b), max(s.y1 for s in b)) for b in rows]
+    key = [[s for s in b if column_of(s, edges) in keys] for b in rows]
+    cores = [i for i, k in enumerate(key) if k]
+    if len(cores) < 3:
+        return None
+    middles = {i: (min(s.y0 for s in key[i]) + max(s.y1 for s in key[i])) / 2 for i in cores}
+    tops = _symmetric_split(spans, cores, middles)
+    ends = [spans[j - 1][1] for j in tops[1:]] + [spans[-1][1]]
+    cut = [(spans[top][0], end, core) for top, end, core in zip(tops, ends, cores)]
+    inner = cut[1:-1]  # a page break may have cut the first row's top and the last row's bottom
+    if not _centred([(top, end, min(s.y0 for s in key[c]), max(s.y1 for s in key[c])) for top, end, c in inner], em):
+        return None
+    last = len(cut) - 1
+    if any(_lopsided((top + end) / 2 - middles[core], k == 0, k == last) > 0.25 * em
+           for k, (top, end, core) in enumerate(cut)):
+        return None  # no split centres this row on its value: not cut with confidence
+    return [top for top, _, _ in cut]
+
+
+def _lopsided(off: float, first: bool, last: bool) -> float:
+    """How far a row's middle lies from its key lines' (`off`, positive when below). A page break
+    cuts only the top of a page's first row (the rest of a row begun on the page before) and the
+    bottom of its last, so those may reach further that way."""
+    if first and last:
+        return 0.0
+    if first:
+        return max(0.0, off)
+    if last:
+        return max(0.0, -off)
+    return abs(off)
+
+
+def _centred(rows: list[tuple[int, int, int, int]], em: float) -> bool:
+    """Whether, in most rows (top, bottom, key lines' top and bottom) taller than their key lines
+    by more than an em, the key lines sit lower than the row's top: in a top-aligned table every
+    cell's first line is its row's top. Two such rows at least: one alone may be a stray."""
+    tall = [(top, key) for top, bottom, key, key_end in rows if (bottom - top) - (key_end - key) > em]
+    low = [1 for top, key in tall if key - top > 0.5 * em]
+    return len(tall) >= 2 and len(low) >= 0.6 * len(tall)
+
+
+def _symmetric_split(spans: list[tuple[int, int]], cores: list[int],
+                     middles: dict[int, float]) -> list[int]:
+    """First band of each row: the loose bands before the first core and after the last belong to
+    those rows; the ones between two cores are split where the two rows' tops and bottoms lie
+    most evenly about their key lines (each gap on its own: a row's top is fixed by the gap above
+    it, its bottom by the gap below, so the gaps are chosen together, first to last)."""
+    def off(first: int, last: int, core: int) -> float:
+        return _lopsided((spans[first][0] + spans[last][1]) / 2 - middles[core], core == cores[0],
+                         core == cores[-1])
+
+    # best[j]: least total asymmetry of the rows so far with the current row starting at band j
+    best = {0: 0.0}
+    back: list[dict[int, int]] = []
+    for k in range(len(cores) - 1):
+        a, b = cores[k], cores[k + 1]
+        nxt, came = {}, {}
+        for j in range(a + 1, b + 1):  # band j starts row k + 1
+            cost, start = min((c + off(s, j - 1, a), s) for s, c in best.items())
+            nxt[j], came[j] = cost, start
+        best, back = nxt, back + [came]
+    last = min(best, key=lambda j: best[j] + off(j, len(spans) - 1, cores[-1]))
+    tops = [last]
+    for came in reversed(back):
+        tops.append(came[tops[-1]])
+    return tops[::-1]
 
 
 def grid_of(bbox: tuple[int, int, int, int], edges: list[int], starts: list[int], header_top: int,

@@ -271,6 +271,15 @@ def _lineless_parts(page: PageImage, previous: "TablePart | None") -> "list[Tabl
     return parts
 
 
+def _centred_starts(body: list, edges: list[int], roles: dict[int, str], em: float) -> list[int] | None:
+    """Row tops of a borderless table with vertically centred cells (lineless.centred_starts), None
+    for a top-aligned one, which row_starts reads. The 序号 and 分类 columns are left out of the
+    bands: centred over a block of rows, a merged 分类 line bridges the white between two rows."""
+    skip = [c for c, role in roles.items() if role in ("number", "category")]
+    keys = [c for c, role in roles.items() if role in ("unit", "value")]
+    return lineless.centred_starts(body, edges, skip, keys, em) if keys else None
+
+
 def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, em: float,
                    previous: "TablePart | None") -> "TablePart | None":
     """One table of a page that has no ruled grid, or None when it is no indicator table.
@@ -326,7 +335,7 @@ def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, 
     values = [c for c, role in roles.items() if role == "value"]
     marks = body + [d for d in lineless.dashes(ink, em) if d.y0 >= bbox[1] - em and d.y1 <= bbox[3] + em
                     and (header_bottom is None or d.y0 > header_bottom)]
-    starts = lineless.row_starts(marks, edges, anchors, (paired, values), em)
+    starts = _centred_starts(body, edges, roles, em) or lineless.row_starts(marks, edges, anchors, (paired, values), em)
     if not starts:
         return None
     if header_bottom is None and starts[0] > bbox[1] + 0.8 * em:
