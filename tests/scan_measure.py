@@ -58,8 +58,8 @@ KINDS = {
     "page_003_p2.png": ("003", (2,), ("assessment",)),
     "photo_001_p2.jpg": ("001", (2,), ("assessment",)),
 }
-# layouts the reader does not yet follow, measured so that what it does read stays right
-# (tests/test_scan.py: no value wrong without a flag)
+# layouts the reader follows only in part (45 of 66 values of the borderless scan), measured so that
+# what it reads stays right and what it misses is flagged (tests/test_scan.py)
 NOT_YET = {
     "borderless_003_q40.pdf": ("003", None, ("assessment",)),  # no rules, cells centred vertically
 }
