@@ -200,7 +200,6 @@ def test_sparse_first_column_keeps_its_channel():
     assert channels(segs, (0, 560), em)[0] == (50, 110)
 
 
-@pytest.mark.parametrize("name", sorted(SCANS))
 def _centred_row(top: int, label_lines: int, pitch: int = 40, h: int = 26) -> list:
     """One row of a centred borderless table: a label wrapped over `label_lines` lines in column 0,
     a one-line unit (column 1) and value (column 2) centred on it."""
@@ -234,6 +233,7 @@ def test_top_aligned_rows_are_not_read_as_centred():
     assert centred_starts(segs, edges, [], [1, 2], em) is None
 
 
+@pytest.mark.parametrize("name", sorted(SCANS))
 def test_table_pages_found_and_cells_located(name):
     doc, _ = read(name)
     assert {t.loc.page for t in doc.tables} >= SCANS[name][1]
