@@ -351,7 +351,8 @@ def row_starts(segs: list[Segment], edges: list[int], anchors: list[int], pairs:
 def centred_starts(segs: list[Segment], edges: list[int], skip: list[int], keys: list[int],
                    em: float) -> list[int] | None:
     """Row tops of a table whose cells are centred vertically, None when it is not one or when its
-    rows cannot be cut with confidence (the page is then left unread rather than guessed).
+    rows cannot be cut with confidence (the reader then cuts them by `row_starts`, as for a
+    top-aligned table; what that misses is flagged NOT_READ downstream).
 
     Rows come from the row bands of every column but `skip` (序号 and 分类: a merged cell centred
     over its block bridges rows). A band holding a line of a `keys` column (单位, 数值) is the core
