@@ -163,6 +163,11 @@ def _columns(rows: list[list[Segment]], em: float) -> int:
     return len(column_edges(segs, (min(s.x0 for s in segs), max(s.x1 for s in segs)), em)) - 1
 
 
+def _crossings_allowed(segs: list[Segment]) -> int:
+    """Lines that may cross a column channel and leave it a channel: a few labels overhang."""
+    return max(1, int(0.03 * len(segs)))
+
+
 def channels(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[tuple[int, int]]:
     """The white channels (start, end) inside x_range that (almost) no text line crosses,
     at least 0.6 em wide."""
@@ -170,7 +175,7 @@ def channels(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[t
     cover = np.zeros(x1 - x0 + 1, np.int32)
     for s in segs:
         cover[max(0, s.x0 - x0):max(0, s.x1 - x0)] += 1
-    allowed = max(1, int(0.03 * len(segs)))
+    allowed = _crossings_allowed(segs)
     free = cover <= allowed
     out = []
     start = None
@@ -232,7 +237,7 @@ def continued_columns(segs: list[Segment], x_range: tuple[int, int], before: lis
                 if a - tolerance <= b <= e + tolerance]
         if not near:
             crossed = sum(s.x0 < b < s.x1 for s in segs)
-            if crossed > max(1, int(0.03 * len(segs))):
+            if crossed > _crossings_allowed(segs):
                 return None
             edges.append(b)
             continue
