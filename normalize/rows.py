@@ -3,7 +3,8 @@
 What the grid cannot say by itself is put back here: merged 分类/序号 cells are
 carried down, requirement or unit text that spills into an extra row (or a lone
 unaligned cell) is joined to the row above, a label split over two rows is
-joined, and repeated headers, empty page-break rows and note lines are skipped.
+joined, so is the rest of a row a page break cut, and repeated headers, empty
+page-break rows and note lines are skipped.
 """
 from __future__ import annotations
 
@@ -99,6 +100,13 @@ def read_rows(table: LocatedTable) -> list[RawRow]:
         compliant = _text(row, roles.get("compliant"))
         unit = _text(row, roles.get("unit"))
         requirement = _text(row, roles.get("requirement"))
+        if prev and not num and not has_value and not assessed and not compliant \
+                and None not in (row.loc.page, prev.loc.page) and row.loc.page > prev.loc.page:
+            # the rest of a row a page break cut (its label's, unit's, requirement's last lines)
+            for attr, text, sep in (("name", name, ""), ("unit", unit, ""), ("requirement", requirement, "\n")):
+                if text:
+                    setattr(prev, attr, _append(getattr(prev, attr), text, sep))
+            continue
         if prev and not name and not num and not has_value and not assessed and not compliant:
             # spill-over of unit / requirement text into a row of its own
             if unit:
@@ -107,9 +115,12 @@ def read_rows(table: LocatedTable) -> list[RawRow]:
                 prev.requirement = _append(prev.requirement, requirement)
             prev.extra_lines.append(row.loc.line or 0)
             continue
-        if prev and name and not num and not has_value and not assessed and not compliant and not unit \
+        if name and not num and not has_value and not assessed and not compliant and not unit \
                 and not requirement:
-            prev.name = _append(prev.name, name, "")  # a label cut in two by a page or line break
+            if prev:
+                prev.name = _append(prev.name, name, "")  # a label cut in two by a page or line break
+            # with no row above it, the rest of a label begun before the table was found: no row
+            # of its own (an indicator read from it would have no value, and no flag to say so)
             continue
         category = _text(row, roles.get("category")) or category
         number = num or number

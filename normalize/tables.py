@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import regex
+
 from ecopark.schemas import vocabulary
 from ecopark.schemas.grid import Document, Paragraph, Row, Table
 from ecopark.schemas.text import fold
@@ -98,8 +100,10 @@ def locate(doc: Document) -> list[LocatedTable]:
     for pos, (b, r, row) in enumerate(rows):
         if row is None:  # a paragraph between tables
             if current is not None:
-                gap_paragraphs += 1
                 text = doc.blocks[b].text
+                if _repeats_title(current, text):
+                    continue  # the title lines over a header repeated on the next page
+                gap_paragraphs += 1
                 if len(text) > 60 or gap_paragraphs > 3:
                     current = None  # narrative resumed: the table is over
             continue
@@ -107,7 +111,7 @@ def locate(doc: Document) -> list[LocatedTable]:
         if header is not None:
             roles, values = header
             kind = _kind(roles, values)
-            if current is not None and current.kind == kind and _same_header(current.header, row):
+            if current is not None and current.kind == kind and _repeats(current, row, roles, values):
                 continue  # header repeated on a continuation page
             current = LocatedTable(kind, len(found) + 1, row, roles, values, [], _context_before(doc, b, r))
             found.append(current)
@@ -131,6 +135,31 @@ def locate(doc: Document) -> list[LocatedTable]:
 
 def _same_header(a: Row, b: Row) -> bool:
     return [fold(c.text) for c in a.cells] == [fold(c.text) for c in b.cells]
+
+
+_PUNCTUATION = regex.compile(r"[\p{P}\s]+")
+
+
+def _repeats_title(table: LocatedTable, text: str) -> bool:
+    """Whether a paragraph between two table pages repeats the lines above `table`'s header (its
+    title, 园区名称, 填报时间: printed again over the header on every page, as a scan reads them,
+    one OCR reading apart in punctuation and line breaks)."""
+    words = [w for w in _PUNCTUATION.split(fold(text)) if w]
+    above = _PUNCTUATION.sub("", fold("".join(table.context)))
+    return bool(words) and all(w in above for w in words)
+
+
+def _repeats(table: LocatedTable, row: Row, roles: dict[str, int], values: list[ValueColumn]) -> bool:
+    """Whether a header row repeats `table`'s header (on a continuation page): the same text, or,
+    read again by OCR and so spelled a little otherwise ('考核指标' under a lost '是否为'), as many
+    columns, the name and value columns where they were for the same years, and no column in
+    another role (a role one reading lost is no difference)."""
+    if _same_header(table.header, row):
+        return True
+    common = roles.keys() & table.roles.keys()
+    return (len(row.cells) == len(table.header.cells) and {"name", "value"} <= common
+            and all(roles[k] == table.roles[k] for k in common)
+            and [(v.index, v.year) for v in values] == [(v.index, v.year) for v in table.values])
 
 
 def _continues(table: LocatedTable, row: Row) -> bool:

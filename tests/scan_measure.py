@@ -44,7 +44,11 @@ UPRIGHT = {
     "threeline_002_q35.pdf": ("002", None, ("assessment",)),
     "threeline_001_q40.pdf": ("001", None, ("assessment",)),  # header words wrapped, dashes for values
     "yearheader_002_q40.pdf": ("002", None, ("assessment",)),  # a page ends the table and begins the next
-}
+    # borderless, cells centred vertically, the header (and the title over it) repeated on each page
+    "borderless_003_q40.pdf": ("003", None, ("assessment",)),  # values wrapped over two lines
+    "borderless_001_q35.pdf": ("001", None, ("assessment",)),  # 120 dpi, JPEG q35
+    "borderless_002_q45.pdf": ("002", None, ("assessment", "compliance")),  # two years, units wrapped,
+}                                                                           # the compliance table after it
 # scans as they arrive (tests/test_scan_inputs.py)
 KINDS = {
     "sideways_002.pdf": ("002", None, ("assessment", "compliance")),
@@ -58,12 +62,7 @@ KINDS = {
     "page_003_p2.png": ("003", (2,), ("assessment",)),
     "photo_001_p2.jpg": ("001", (2,), ("assessment",)),
 }
-# layouts the reader follows only in part (45 of 66 values of the borderless scan), measured so that
-# what it reads stays right and what it misses is flagged (tests/test_scan.py)
-NOT_YET = {
-    "borderless_003_q40.pdf": ("003", None, ("assessment",)),  # no rules, cells centred vertically
-}
-ALL = {**UPRIGHT, **KINDS, **NOT_YET}
+ALL = {**UPRIGHT, **KINDS}
 
 # flags that describe the printed value itself (a person must look whatever the OCR did)
 ANOMALIES = {"MALFORMED", "MASKED", "INCONSISTENT", "MISSING", "TEXT_VALUE", "OUT_OF_RANGE"}

@@ -120,18 +120,29 @@ def _cut_at_captions(rows: list[list[Segment]], em: float) -> list[list[list[Seg
     """`rows` cut at each row of one or two pieces, one of them at least 4 em long, that spans a
     column channel of the table above it (its rows of three or more pieces since the last cut):
     a caption or heading between two tables ("三、国家生态工业示范园区标准达标情况"). A wrapped
-    label or requirement stays inside its column, and so does not cut."""
+    label or requirement stays inside its column, and so does not cut; nor does a line that runs on
+    from the line just above it (`_runs_on`): a requirement wrapped over six lines has only short
+    pieces in its rows of three, so a channel drawn from those rows may lie inside its column."""
     parts, current = [], []
     for r in rows:
         wide = [s for row in current if len(row) >= 3 for s in row]
         if len(r) <= 2 and len(wide) >= 9:
             gaps = channels(wide, (min(s.x0 for s in wide), max(s.x1 for s in wide)), em)
-            if any(s.x1 - s.x0 >= 4 * em and any(s.x0 < a and s.x1 > b for a, b in gaps) for s in r):
+            above = [s for row in current[-3:] for s in row]
+            if any(s.x1 - s.x0 >= 4 * em and any(s.x0 < a and s.x1 > b for a, b in gaps)
+                   and not _runs_on(s, above, em) for s in r):
                 parts.append(current)
                 current = []
                 continue
         current.append(r)
     return [p for p in parts + [current] if p]
+
+
+def _runs_on(line: Segment, above: list[Segment], em: float) -> bool:
+    """Whether `line` is the next line of a cell whose line is just above it: less than a line gap
+    (0.8 em) below, with the same left edge (half an em). A caption between two tables stands off
+    the table above by a paragraph's spacing."""
+    return any(0 <= line.y0 - s.y1 < 0.8 * em and abs(line.x0 - s.x0) <= 0.5 * em for s in above)
 
 
 def _trimmed(part: list[list[Segment]], em: float, min_rows: int) -> list[list[Segment]] | None:
@@ -329,6 +340,13 @@ def dashes(ink: np.ndarray, em: float) -> list[Segment]:
     return out
 
 
+def inside_text(mark: Segment, segs: list[Segment]) -> bool:
+    """Whether a flat stroke from `dashes` is part of a text line (the top stroke of 元 or 万, a
+    stroke of 二) rather than a dash printed alone in its cell."""
+    middle = (mark.y0 + mark.y1) / 2
+    return any(s.x0 <= mark.x1 and mark.x0 <= s.x1 and s.y0 <= middle <= s.y1 for s in segs)
+
+
 def row_starts(segs: list[Segment], edges: list[int], anchors: list[int], pairs: tuple[list[int], list[int]],
                em: float) -> list[int]:
     """Tops of the table rows: every line of an anchor column (序号) begins a row, and so does a
@@ -353,20 +371,31 @@ def row_starts(segs: list[Segment], edges: list[int], anchors: list[int], pairs:
     return out
 
 
-def centred_starts(segs: list[Segment], edges: list[int], skip: list[int], keys: list[int],
-                   em: float) -> list[int] | None:
+# how far (in em) a centred row's middle may lie from its key lines' middle. Digits, % and CJK
+# glyphs differ in height, and a cell's paragraph spacing shifts its text: rows printed centred
+# measure up to 0.36 em off at 9.5 pt. A top-aligned row of two lines or more is 0.75 em off.
+CENTRED_WITHIN = 0.45
+
+
+def centred_starts(segs: list[Segment], edges: list[int], skip: list[int], kinds: dict[int, str],
+                   em: float, headed: bool = False, marks: list[Segment] = ()) -> list[int] | None:
     """Row tops of a table whose cells are centred vertically, None when it is not one or when its
     rows cannot be cut with confidence (the reader then cuts them by `row_starts`, as for a
     top-aligned table; what that misses is flagged NOT_READ downstream).
 
     Rows come from the row bands of every column but `skip` (序号 and 分类: a merged cell centred
-    over its block bridges rows). A band holding a line of a `keys` column (单位, 数值) is the core
-    of one row; a band without one holds loose lines of a tall cell (a requirement wrapped over
+    over its block bridges rows), each key cell wrapped over lines taken as one (`_wrapped_keys`).
+    `kinds` names the key columns: unit, value (or compliant), and selected, which only helps
+    tell a wrapped cell's lines (`marks` are the dashes printed in them). A band holding a line
+    of a unit or value column is the core of one row; a band without one holds loose lines of a tall cell (a requirement wrapped over
     four lines has a one-line value beside its middle two only) and goes to the row above or the
-    row below, whichever split leaves the rows most symmetric about their key lines. Each row must
-    then be centred on its key lines within a quarter of an em: a top-aligned table whose rows
+    row below, whichever split leaves the rows most symmetric about their key lines; loose bands
+    above the first row that keep it from being centred are a row of their own, the end of the
+    page before's last row (`_carried_over`). Each row must
+    then be centred on its key lines within CENTRED_WITHIN em: a top-aligned table whose rows
     happen to split near-symmetrically (three-line scans with component rows) is not taken."""
-    rows = bands([s for s in segs if column_of(s, edges) not in skip], em)
+    keys = [c for c, kind in kinds.items() if kind != "selected"]
+    rows = bands(_wrapped_keys([s for s in segs if column_of(s, edges) not in skip], edges, kinds, em, marks), em)
     spans = [(min(s.y0 for s in b), max(s.y1 for s in b)) for b in rows]
     key = [[s for s in b if column_of(s, edges) in keys] for b in rows]
     cores = [i for i, k in enumerate(key) if k]
@@ -375,15 +404,82 @@ def centred_starts(segs: list[Segment], edges: list[int], skip: list[int], keys:
     middles = {i: (min(s.y0 for s in key[i]) + max(s.y1 for s in key[i])) / 2 for i in cores}
     tops = _symmetric_split(spans, cores, middles)
     ends = [spans[j - 1][1] for j in tops[1:]] + [spans[-1][1]]
+    lead = _carried_over(spans, cores[0], ends[0], middles[cores[0]], em)
+    tops[0] = lead
     cut = [(spans[top][0], end, core) for top, end, core in zip(tops, ends, cores)]
-    inner = cut[1:-1]  # a page break may have cut the first row's top and the last row's bottom
-    if not _centred([(top, end, min(s.y0 for s in key[c]), max(s.y1 for s in key[c])) for top, end, c in inner], em):
+    blocks = []  # per row, each key column's lines as one block (a value wrapped over two lines is one)
+    for top, nxt in zip(tops, tops[1:] + [len(rows)]):
+        mine = [s for b in rows[top:nxt] for s in b]
+        blocks.append([(min(s.y0 for s in col), max(s.y1 for s in col)) for col in
+                       ([s for s in mine if column_of(s, edges) == c] for c in keys) if col])
+    # a page break may have cut the first row's top (unless the page opens with the header) and
+    # the last row's bottom
+    inner = list(zip(cut, blocks))[0 if headed else 1:-1]
+    if not _centred([(top, end, mine) for (top, end, _), mine in inner], em):
         return None
     last = len(cut) - 1
-    if any(_lopsided((top + end) / 2 - middles[core], k == 0, k == last) > 0.25 * em
+    if any(_lopsided((top + end) / 2 - middles[core], k == 0, k == last) > CENTRED_WITHIN * em
            for k, (top, end, core) in enumerate(cut)):
         return None  # no split centres this row on its value: not cut with confidence
-    return [top for top, _, _ in cut]
+    return ([spans[0][0]] if lead else []) + [top for top, _, _ in cut]
+
+
+def _carried_over(spans: list[tuple[int, int]], core: int, end: int, middle: float, em: float) -> int:
+    """How many bands above the first row's key lines end the row the page before began (its
+    label's last lines, under a repeated header): the fewest that, left out, centre the first row
+    on its key lines. None (0) when the row is centred with all of them, or with none of them
+    (a row whose top the page break cut)."""
+    for j in range(core + 1):
+        if abs((spans[j][0] + end) / 2 - middle) <= CENTRED_WITHIN * em:
+            return j
+    return 0
+
+
+def _wrapped_keys(segs: list[Segment], edges: list[int], kinds: dict[int, str], em: float,
+                  marks: list[Segment] = ()) -> list[Segment]:
+    """`segs` with each key cell wrapped over lines (a value 135509.9 over 7, a unit 吨标 / 煤/万 / 元
+    in a narrow column) joined into one segment. Centred, such a cell's outer lines stand above and
+    below its row's other cells, and a band of their own would start a row there. A key line that
+    no key line of another kind is level with (`kinds`: unit, selected, value; `marks`: the dashes
+    printed for an empty unit or selection) is joined to a line of its own column less than a line
+    gap (0.8 em) away, until none is left: the one that leaves the joined cell centred on a key line
+    of another kind (a wrapped value's last line may lie as near the next row's value as its first
+    line does), else the nearest. A value of a row stacked under another is
+    level with its own unit or selection, and stays apart."""
+    def level(a: Segment, b: Segment) -> bool:
+        return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.1 * em
+
+    def gap(a: Segment, b: Segment) -> int:
+        return max(a.y0 - b.y1, b.y0 - a.y1)
+
+    out = list(segs)
+    placed = [(s, kinds.get(column_of(s, edges))) for s in list(marks)]
+    joined = True
+    while joined:
+        joined = False
+        col_of = {id(s): column_of(s, edges) for s in out}
+        for s in out:
+            kind = kinds.get(col_of[id(s)])
+            if kind is None:
+                continue
+            others = [o for o in out if kinds.get(col_of[id(o)]) not in (None, kind)]
+            if any(level(s, o) for o in others) or any(k not in (None, kind) and level(s, m) for m, k in placed):
+                continue
+            near = [t for t in out if t is not s and col_of[id(t)] == col_of[id(s)] and 0 <= gap(s, t) < 0.8 * em]
+            if not near:
+                continue
+            def fit(t: Segment) -> tuple[float, int]:  # the join centred on a key line of another kind
+                m = Segment(min(s.x0, t.x0), min(s.y0, t.y0), max(s.x1, t.x1), max(s.y1, t.y1))
+                offs = [abs(m.y0 + m.y1 - o.y0 - o.y1) / 2 for o in others + [p for p, k in placed
+                        if k not in (None, kind)] if level(m, o)]
+                return (min(offs) if offs else float("inf"), gap(s, t))
+
+            t = min(near, key=fit)
+            out = [o for o in out if o is not s and o is not t]
+            out.append(Segment(min(s.x0, t.x0), min(s.y0, t.y0), max(s.x1, t.x1), max(s.y1, t.y1)))
+            joined = True
+            break
+    return sorted(out, key=lambda s: (s.y0, s.x0))
 
 
 def _lopsided(off: float, first: bool, last: bool) -> float:
@@ -399,13 +495,20 @@ def _lopsided(off: float, first: bool, last: bool) -> float:
     return abs(off)
 
 
-def _centred(rows: list[tuple[int, int, int, int]], em: float) -> bool:
-    """Whether, in most rows (top, bottom, key lines' top and bottom) taller than their key lines
-    by more than an em, the key lines sit lower than the row's top: in a top-aligned table every
-    cell's first line is its row's top. Two such rows at least: one alone may be a stray."""
-    tall = [(top, key) for top, bottom, key, key_end in rows if (bottom - top) - (key_end - key) > em]
-    low = [1 for top, key in tall if key - top > 0.5 * em]
-    return len(tall) >= 2 and len(low) >= 0.6 * len(tall)
+def _centred(rows: list[tuple[int, int, list[tuple[int, int]]]], em: float) -> bool:
+    """Whether the rows (top, bottom, each key column's block of lines) read as centred: in a row
+    taller than one of its key blocks by more than an em, that block sits lower than the row's
+    top when cells are centred, and at the top when they are top-aligned. Each such row votes by
+    its shorter blocks (a value wrapped over the row's full height has no say); most votes must
+    say centred, two at least: one alone may be a stray."""
+    low = top_aligned = 0
+    for top, bottom, blocks in rows:
+        short = [y0 for y0, y1 in blocks if (bottom - top) - (y1 - y0) > em]
+        if short and all(y0 - top > 0.5 * em for y0 in short):
+            low += 1
+        elif short and all(y0 - top <= 0.5 * em for y0 in short):
+            top_aligned += 1
+    return low >= 2 and low >= 0.6 * (low + top_aligned)
 
 
 def _symmetric_split(spans: list[tuple[int, int]], cores: list[int],

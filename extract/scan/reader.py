@@ -236,9 +236,23 @@ def _same_columns(a: ocr_grid.Grid, b: ocr_grid.Grid, tolerance: float = 0.03) -
 def _header_text(found: list) -> str:
     """A header cell of a two-row header: the year under a heading spanning the year columns
     (数值 over 2016年 | 2018年) names the column; otherwise the lines as read, joined."""
-    texts = [t for _, t, _ in found]
+    texts = [t for _, t, _ in _reading_order(found)]
     years = [t for t in texts if regex.fullmatch(r"(19|20)\d\d年?(度)?", t.strip())]
     return years[-1] if years else "".join(texts)
+
+
+def _reading_order(found: list) -> list:
+    """The pieces of one header cell line by line, left to right: a word wrapped under its first
+    part ("是否达" over "标") may lie left of it, and one text row of the page can hold both."""
+    lines: list[list] = []
+    for item in sorted(found, key=lambda f: f[0].y0):
+        s = item[0]
+        last = lines[-1][-1][0] if lines else None
+        if last is not None and min(last.y1, s.y1) - max(last.y0, s.y0) >= 0.5 * min(last.y1 - last.y0, s.y1 - s.y0):
+            lines[-1].append(item)
+        else:
+            lines.append([item])
+    return [item for line in lines for item in sorted(line, key=lambda f: f[0].x0)]
 
 
 def _wrapped_header(row, by_col: dict, roles: dict, bottom: int, edges: list[int], em: float, read: list):
@@ -258,6 +272,10 @@ def _wrapped_header(row, by_col: dict, roles: dict, bottom: int, edges: list[int
     return wider, more
 
 
+# the columns a table row is read for: 数值 (one per year) in the 对照考核表, 是否达标 in the 标准达标情况
+VALUE_ROLES = ("value", "compliant")
+
+
 def _lineless_parts(page: PageImage, previous: "TablePart | None") -> "list[TablePart]":
     """The indicator tables of a page that has no ruled grid (three-line or borderless), top to
     bottom: the first may continue the page before's table (`previous`), the others have headers."""
@@ -271,13 +289,17 @@ def _lineless_parts(page: PageImage, previous: "TablePart | None") -> "list[Tabl
     return parts
 
 
-def _centred_starts(body: list, edges: list[int], roles: dict[int, str], em: float) -> list[int] | None:
+def _centred_starts(body: list, edges: list[int], roles: dict[int, str], em: float,
+                    headed: bool, marks: list) -> list[int] | None:
     """Row tops of a borderless table with vertically centred cells (lineless.centred_starts), None
     for a top-aligned one, which row_starts reads. The 序号 and 分类 columns are left out of the
-    bands: centred over a block of rows, a merged 分类 line bridges the white between two rows."""
+    bands: centred over a block of rows, a merged 分类 line bridges the white between two rows.
+    `marks` are the dashes printed alone in cells (an empty unit or selection still has a line)."""
     skip = [c for c, role in roles.items() if role in ("number", "category")]
-    keys = [c for c, role in roles.items() if role in ("unit", "value")]
-    return lineless.centred_starts(body, edges, skip, keys, em) if keys else None
+    kinds = {c: role for c, role in roles.items() if role in ("unit", "selected") + VALUE_ROLES}
+    if not any(role != "selected" for role in kinds.values()):
+        return None
+    return lineless.centred_starts(body, edges, skip, kinds, em, headed, marks)
 
 
 def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, em: float,
@@ -302,7 +324,7 @@ def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, 
             text, score = texts[head.index(s)]
             by_col.setdefault(col, []).append((s, text, score))
         roles = ocr_slips.column_roles({c: _header_text(v) for c, v in by_col.items()})
-        values = [c for c, v in roles.items() if v == "value"]
+        values = [c for c, v in roles.items() if v in VALUE_ROLES]
         if values and all(c in roles for c in range(min(values), len(edges) - 1)):
             header_bottom = max(s.y1 for s in r)
             for more in rows[rows.index(r) + 1:]:  # header words wrapped onto the lines below
@@ -332,10 +354,11 @@ def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, 
     body = [s for s in segs if header_bottom is None or s.y0 > header_bottom]
     anchors = [c for c, role in roles.items() if role == "number"]
     paired = [c for c, role in roles.items() if role in ("unit", "selected")]
-    values = [c for c, role in roles.items() if role == "value"]
-    marks = body + [d for d in lineless.dashes(ink, em) if d.y0 >= bbox[1] - em and d.y1 <= bbox[3] + em
-                    and (header_bottom is None or d.y0 > header_bottom)]
-    starts = _centred_starts(body, edges, roles, em) or lineless.row_starts(marks, edges, anchors, (paired, values), em)
+    values = [c for c, role in roles.items() if role in VALUE_ROLES]
+    dashes = [d for d in lineless.dashes(ink, em) if d.y0 >= bbox[1] - em and d.y1 <= bbox[3] + em
+              and (header_bottom is None or d.y0 > header_bottom) and not lineless.inside_text(d, segs)]
+    starts = (_centred_starts(body, edges, roles, em, header_bottom is not None, dashes)
+              or lineless.row_starts(body + dashes, edges, anchors, (paired, values), em))
     if not starts:
         return None
     if header_bottom is None and starts[0] > bbox[1] + 0.8 * em:

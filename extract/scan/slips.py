@@ -272,6 +272,7 @@ def _value(c, page) -> None:
             c.texts[i] = fixed
             _cap(c, i, SAFE_FIX)
         if NUMERIC.fullmatch(fixed):
+            fixed = _comma_for_point(c, i, fixed, page)
             _number_shape(c, i, fixed)
         elif regex.search(r"[0-9]", fixed) and not regex.search(r"\p{Han}", fixed):
             _cap(c, i, DOUBT, "digits mixed with other signs")
@@ -284,6 +285,22 @@ def _serial(c) -> None:
         if fixed != text and fixed.isdigit():
             c.texts[i] = fixed
             _cap(c, i, SAFE_FIX)
+
+
+def _comma_for_point(c, i: int, text: str, page) -> str:
+    """'135509,97': one comma, no point, and not before a group of three digits, has no thousands
+    reading; it is a decimal point whose dot the recogniser (or a JPEG's ringing) gave a tail.
+    Read as a point; certain when the page shows a point there, else a person checks."""
+    m = regex.fullmatch(r"(-?[0-9]+),([0-9]+)(%?)", text)
+    if not m or len(m.group(2)) == 3:
+        return text
+    fixed = f"{m.group(1)}.{m.group(2)}{m.group(3)}"
+    c.texts[i] = fixed
+    if len(c.texts) == 1 and _comma_tail(c.lines[i], page) is False:
+        _cap(c, i, SAFE_FIX)
+    else:
+        _cap(c, i, DOUBT, f"'{text}' has a comma where only a decimal point can stand")
+    return fixed
 
 
 def _number_shape(c, i: int, text: str) -> None:
