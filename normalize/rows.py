@@ -8,7 +8,7 @@ page-break rows and note lines are skipped.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
@@ -58,7 +58,6 @@ class RawRow:
     compliant_loc: Location | None = None
     position: int = 0                      # 0-based order within the table
     truncated: bool = False
-    extra_lines: list[int] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -90,7 +89,6 @@ def read_rows(table: LocatedTable) -> list[RawRow]:
             text = " ".join(c.text for c in row.filled)
             if prev and _REQUIREMENT_TEXT.search(simplify(text)):
                 prev.requirement = _append(prev.requirement, text)
-                prev.extra_lines.append(row.loc.line or 0)
             continue
         name = _text(row, roles.get("name"))
         num = _text(row, roles.get("number"))
@@ -100,28 +98,19 @@ def read_rows(table: LocatedTable) -> list[RawRow]:
         compliant = _text(row, roles.get("compliant"))
         unit = _text(row, roles.get("unit"))
         requirement = _text(row, roles.get("requirement"))
-        if prev and not num and not has_value and not assessed and not compliant \
-                and None not in (row.loc.page, prev.loc.page) and row.loc.page > prev.loc.page:
-            # the rest of a row a page break cut (its label's, unit's, requirement's last lines)
-            for attr, text, sep in (("name", name, ""), ("unit", unit, ""), ("requirement", requirement, "\n")):
-                if text:
-                    setattr(prev, attr, _append(getattr(prev, attr), text, sep))
-            continue
-        if prev and not name and not num and not has_value and not assessed and not compliant:
-            # spill-over of unit / requirement text into a row of its own
-            if unit:
-                prev.unit = _append(prev.unit, unit, "")
-            if requirement:
-                prev.requirement = _append(prev.requirement, requirement)
-            prev.extra_lines.append(row.loc.line or 0)
-            continue
-        if name and not num and not has_value and not assessed and not compliant and not unit \
-                and not requirement:
-            if prev:
-                prev.name = _append(prev.name, name, "")  # a label cut in two by a page or line break
-            # with no row above it, the rest of a label begun before the table was found: no row
-            # of its own (an indicator read from it would have no value, and no flag to say so)
-            continue
+        if not num and not has_value and not assessed and not compliant:
+            # no row of its own: spill-over of unit / requirement text, a label cut in two by a
+            # page or line break, or the rest of a row a page break cut (any of its cells' last
+            # lines). With no row above it, such a row is the rest of a label begun before the
+            # table was found: an indicator read from it would have no value, and no flag to say so
+            broke = prev is not None and None not in (row.loc.page, prev.loc.page) and row.loc.page > prev.loc.page
+            if prev and (broke or not name or not (unit or requirement)):
+                for attr, text, sep in (("name", name, ""), ("unit", unit, ""), ("requirement", requirement, "\n")):
+                    if text:
+                        setattr(prev, attr, _append(getattr(prev, attr), text, sep))
+                continue
+            if not prev and name and not unit and not requirement:
+                continue
         category = _text(row, roles.get("category")) or category
         number = num or number
         if not unit or not unit.strip("-—–/ "):

@@ -387,13 +387,13 @@ def centred_starts(segs: list[Segment], edges: list[int], skip: list[int], kinds
     over its block bridges rows), each key cell wrapped over lines taken as one (`_wrapped_keys`).
     `kinds` names the key columns: unit, value (or compliant), and selected, which only helps
     tell a wrapped cell's lines (`marks` are the dashes printed in them). A band holding a line
-    of a unit or value column is the core of one row; a band without one holds loose lines of a tall cell (a requirement wrapped over
-    four lines has a one-line value beside its middle two only) and goes to the row above or the
-    row below, whichever split leaves the rows most symmetric about their key lines; loose bands
-    above the first row that keep it from being centred are a row of their own, the end of the
-    page before's last row (`_carried_over`). Each row must
-    then be centred on its key lines within CENTRED_WITHIN em: a top-aligned table whose rows
-    happen to split near-symmetrically (three-line scans with component rows) is not taken."""
+    of a unit or value column is the core of one row; a band without one holds loose lines of a
+    tall cell (a requirement wrapped over four lines has a one-line value beside its middle two
+    only) and goes to the row above or the row below, whichever split leaves the rows most
+    symmetric about their key lines; loose bands above the first row that keep it from being
+    centred are a row of their own, the end of the page before's last row (`_carried_over`). Each
+    row must then be centred on its key lines within CENTRED_WITHIN em: a top-aligned table whose
+    rows happen to split near-symmetrically (three-line scans with component rows) is not taken."""
     keys = [c for c, kind in kinds.items() if kind != "selected"]
     rows = bands(_wrapped_keys([s for s in segs if column_of(s, edges) not in skip], edges, kinds, em, marks), em)
     spans = [(min(s.y0 for s in b), max(s.y1 for s in b)) for b in rows]
@@ -427,8 +427,8 @@ def centred_starts(segs: list[Segment], edges: list[int], skip: list[int], kinds
 def _carried_over(spans: list[tuple[int, int]], core: int, end: int, middle: float, em: float) -> int:
     """How many bands above the first row's key lines end the row the page before began (its
     label's last lines, under a repeated header): the fewest that, left out, centre the first row
-    on its key lines. None (0) when the row is centred with all of them, or with none of them
-    (a row whose top the page break cut)."""
+    on its key lines; 0 when the row is centred with all of them, or with none of them (a row
+    whose top the page break cut)."""
     for j in range(core + 1):
         if abs((spans[j][0] + end) / 2 - middle) <= CENTRED_WITHIN * em:
             return j
@@ -444,42 +444,43 @@ def _wrapped_keys(segs: list[Segment], edges: list[int], kinds: dict[int, str], 
     printed for an empty unit or selection) is joined to a line of its own column less than a line
     gap (0.8 em) away, until none is left: the one that leaves the joined cell centred on a key line
     of another kind (a wrapped value's last line may lie as near the next row's value as its first
-    line does), else the nearest. A value of a row stacked under another is
-    level with its own unit or selection, and stays apart."""
+    line does), else the nearest. A value of a row stacked under another is level with its own unit
+    or selection, and stays apart."""
     def level(a: Segment, b: Segment) -> bool:
         return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.1 * em
 
     def gap(a: Segment, b: Segment) -> int:
         return max(a.y0 - b.y1, b.y0 - a.y1)
 
+    def joined(a: Segment, b: Segment) -> Segment:
+        return Segment(min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1), max(a.y1, b.y1))
+
     out = list(segs)
-    placed = [(s, kinds.get(column_of(s, edges))) for s in list(marks)]
-    joined = True
-    while joined:
-        joined = False
-        col_of = {id(s): column_of(s, edges) for s in out}
+    while True:
+        column = {id(s): column_of(s, edges) for s in [*out, *marks]}
+        by_kind: dict[str, list[Segment]] = {}
+        for s in [*out, *marks]:
+            if kinds.get(column[id(s)]) is not None:
+                by_kind.setdefault(kinds[column[id(s)]], []).append(s)
         for s in out:
-            kind = kinds.get(col_of[id(s)])
+            kind = kinds.get(column[id(s)])
             if kind is None:
                 continue
-            others = [o for o in out if kinds.get(col_of[id(o)]) not in (None, kind)]
-            if any(level(s, o) for o in others) or any(k not in (None, kind) and level(s, m) for m, k in placed):
+            others = [o for k, lines in by_kind.items() if k != kind for o in lines]
+            near = [t for t in out if t is not s and column[id(t)] == column[id(s)] and 0 <= gap(s, t) < 0.8 * em]
+            if not near or any(level(s, o) for o in others):
                 continue
-            near = [t for t in out if t is not s and col_of[id(t)] == col_of[id(s)] and 0 <= gap(s, t) < 0.8 * em]
-            if not near:
-                continue
+
             def fit(t: Segment) -> tuple[float, int]:  # the join centred on a key line of another kind
-                m = Segment(min(s.x0, t.x0), min(s.y0, t.y0), max(s.x1, t.x1), max(s.y1, t.y1))
-                offs = [abs(m.y0 + m.y1 - o.y0 - o.y1) / 2 for o in others + [p for p, k in placed
-                        if k not in (None, kind)] if level(m, o)]
+                m = joined(s, t)
+                offs = [abs(m.y0 + m.y1 - o.y0 - o.y1) / 2 for o in others if level(m, o)]
                 return (min(offs) if offs else float("inf"), gap(s, t))
 
             t = min(near, key=fit)
-            out = [o for o in out if o is not s and o is not t]
-            out.append(Segment(min(s.x0, t.x0), min(s.y0, t.y0), max(s.x1, t.x1), max(s.y1, t.y1)))
-            joined = True
+            out = [o for o in out if o is not s and o is not t] + [joined(s, t)]
             break
-    return sorted(out, key=lambda s: (s.y0, s.x0))
+        else:
+            return sorted(out, key=lambda s: (s.y0, s.x0))
 
 
 def _lopsided(off: float, first: bool, last: bool) -> float:

@@ -242,17 +242,11 @@ def _header_text(found: list) -> str:
 
 
 def _reading_order(found: list) -> list:
-    """The pieces of one header cell line by line, left to right: a word wrapped under its first
-    part ("是否达" over "标") may lie left of it, and one text row of the page can hold both."""
-    lines: list[list] = []
-    for item in sorted(found, key=lambda f: f[0].y0):
-        s = item[0]
-        last = lines[-1][-1][0] if lines else None
-        if last is not None and min(last.y1, s.y1) - max(last.y0, s.y0) >= 0.5 * min(last.y1 - last.y0, s.y1 - s.y0):
-            lines[-1].append(item)
-        else:
-            lines.append([item])
-    return [item for line in lines for item in sorted(line, key=lambda f: f[0].x0)]
+    """The pieces (segment, text, score) of one header cell line by line, left to right: a word
+    wrapped under its first part ("是否达" over "标") may lie left of it, and one text row of the
+    page can hold both."""
+    piece = {id(f[0]): f for f in found}
+    return [piece[id(s)] for line in lineless._text_rows([f[0] for f in found]) for s in line]
 
 
 def _wrapped_header(row, by_col: dict, roles: dict, bottom: int, edges: list[int], em: float, read: list):
