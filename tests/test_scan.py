@@ -127,14 +127,7 @@ def test_every_row_found_and_values_right_or_flagged(name):
     assert len(right) >= 0.98 * len(pairs), f"{len(right)}/{len(pairs)} values exactly right"
 
 
-# 120 dpi, JPEG q35: 3 values recognised with low scores, and one row cut by a page break whose unit
-# wraps onto the next page (I08 亿元/平 | 方公里: the rest is joined to the next row's unit)
-REVIEWS_TOO_MANY = {"borderless_001_q35.pdf"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(n in REVIEWS_TOO_MANY, strict=True,
-                                                                           reason="row cut by a page break"))
-                                  for n in sorted(UPRIGHT)])
+@pytest.mark.parametrize("name", sorted(UPRIGHT))
 def test_right_values_go_to_review_only_with_cause(name):
     """The records of each upright scan against the seed (tests/scan_measure.py): no value wrong
     without a flag, and at most 5 % of the right ones (+1) sent to a person."""
@@ -231,6 +224,21 @@ def test_centred_value_wrapped_over_two_lines_is_one_row():
                Segment(0, 342, 200, 368), Segment(250, 342, 300, 368), Segment(400, 342, 440, 368)]
     segs = _centred_row(0, 5) + wrapped + stacked + _centred_row(400, 4) + _centred_row(600, 1)
     assert centred_starts(segs, edges, [], {1: "unit", 2: "value"}, em) == [0, 200, 300, 342, 400, 600]
+
+
+def test_lines_a_page_break_carried_over_are_not_the_next_units_first_line():
+    """Under the repeated header: the last line of the label and of the unit of a row the page break
+    cut (业增加值 | 方公里), then a row whose unit wraps (平方公 / 里) around its value. The carried unit
+    line lies less than a line gap above the next unit, but a label line is beside it and no join
+    with it centres a cell on the value: it stays a row of its own."""
+    from ecopark.extract.scan.lineless import Segment, centred_starts
+    em, edges = 26, [0, 230, 380, 500]
+    carried = [Segment(0, 0, 120, 26), Segment(250, 0, 300, 26)]
+    wrapped_unit = [Segment(0, 60, 200, 86), Segment(250, 40, 300, 66), Segment(250, 80, 270, 106),
+                    Segment(400, 60, 460, 86)]
+    segs = carried + wrapped_unit + _centred_row(140, 3) + _centred_row(300, 1) + _centred_row(360, 4)
+    segs += _centred_row(560, 1)
+    assert centred_starts(segs, edges, [], {1: "unit", 2: "value"}, em, headed=True) == [0, 40, 140, 300, 360, 560]
 
 
 def test_wrapped_requirement_line_is_no_caption():

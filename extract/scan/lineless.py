@@ -439,48 +439,78 @@ def _wrapped_keys(segs: list[Segment], edges: list[int], kinds: dict[int, str], 
                   marks: list[Segment] = ()) -> list[Segment]:
     """`segs` with each key cell wrapped over lines (a value 135509.9 over 7, a unit 吨标 / 煤/万 / 元
     in a narrow column) joined into one segment. Centred, such a cell's outer lines stand above and
-    below its row's other cells, and a band of their own would start a row there. A key line that
-    no key line of another kind is level with (`kinds`: unit, selected, value; `marks`: the dashes
-    printed for an empty unit or selection) is joined to a line of its own column less than a line
-    gap (0.8 em) away, until none is left: the one that leaves the joined cell centred on a key line
-    of another kind (a wrapped value's last line may lie as near the next row's value as its first
-    line does), else the nearest. A value of a row stacked under another is level with its own unit
-    or selection, and stays apart."""
+    below its row's other cells, and a band of their own would start a row there.
+
+    A key line that no key line of another kind is level with (`kinds`: unit, selected, value;
+    `marks`: the dashes printed for an empty unit or selection) is joined with the fewest lines
+    around it in its column (each less than a line gap, 0.8 em, from the next; no two of them level
+    with other key cells) that make a cell centred on a key line of another kind. Failing that, a
+    line with nothing at all beside it is joined to the nearer line; one with a label beside it
+    stays apart: the last lines of a label and unit a page break carried over (业增加值 | 方公里) are
+    not the first line of the next row's unit (平方公 / 里). A value of a row stacked under another
+    is level with its own unit or selection, and stays apart too."""
+    column = {id(s): column_of(s, edges) for s in [*segs, *marks]}
+    out = [s for s in segs if kinds.get(column[id(s)]) is None]
+    for col, kind in kinds.items():
+        others = [o for o in [*segs, *marks] if kinds.get(column[id(o)]) not in (None, kind)]
+        around = [o for o in [*segs, *marks] if column[id(o)] != col]
+        mine = sorted((s for s in segs if column[id(s)] == col), key=lambda s: s.y0)
+        for stack in _stacks(mine, em):
+            out += _joined_stack(stack, others, around, em)
+    return sorted(out, key=lambda s: (s.y0, s.x0))
+
+
+def _stacks(lines: list[Segment], em: float) -> list[list[Segment]]:
+    """The lines of one column (top to bottom) in runs, each less than a line gap below the last."""
+    out: list[list[Segment]] = []
+    for s in lines:
+        if out and s.y0 - out[-1][-1].y1 < 0.8 * em:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
+
+
+def _joined_stack(stack: list[Segment], others: list[Segment], around: list[Segment], em: float) -> list[Segment]:
+    """One run of a key column's lines with its wrapped cells joined (see `_wrapped_keys`):
+    `others` are the key lines of other kinds, `around` every line of the other columns."""
     def level(a: Segment, b: Segment) -> bool:
         return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.1 * em
 
-    def gap(a: Segment, b: Segment) -> int:
-        return max(a.y0 - b.y1, b.y0 - a.y1)
+    def off(block: Segment) -> float:
+        """How far the block's middle lies from the nearest key line of another kind level with it."""
+        return min((abs(block.y0 + block.y1 - o.y0 - o.y1) / 2 for o in others if level(block, o)),
+                   default=float("inf"))
 
-    def joined(a: Segment, b: Segment) -> Segment:
-        return Segment(min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1), max(a.y1, b.y1))
+    def one_row(a: int, b: int) -> bool:  # lines level with key cells of two rows are two cells
+        return sum(any(level(s, o) for o in others) for s in stack[a:b + 1]) <= 1
 
-    out = list(segs)
+    stack, done = list(stack), set()
     while True:
-        column = {id(s): column_of(s, edges) for s in [*out, *marks]}
-        by_kind: dict[str, list[Segment]] = {}
-        for s in [*out, *marks]:
-            if kinds.get(column[id(s)]) is not None:
-                by_kind.setdefault(kinds[column[id(s)]], []).append(s)
-        for s in out:
-            kind = kinds.get(column[id(s)])
-            if kind is None:
-                continue
-            others = [o for k, lines in by_kind.items() if k != kind for o in lines]
-            near = [t for t in out if t is not s and column[id(t)] == column[id(s)] and 0 <= gap(s, t) < 0.8 * em]
-            if not near or any(level(s, o) for o in others):
-                continue
-
-            def fit(t: Segment) -> tuple[float, int]:  # the join centred on a key line of another kind
-                m = joined(s, t)
-                offs = [abs(m.y0 + m.y1 - o.y0 - o.y1) / 2 for o in others if level(m, o)]
-                return (min(offs) if offs else float("inf"), gap(s, t))
-
-            t = min(near, key=fit)
-            out = [o for o in out if o is not s and o is not t] + [joined(s, t)]
-            break
+        loose = next((i for i, s in enumerate(stack) if i not in done and not any(level(s, o) for o in others)),
+                     None)
+        if loose is None:
+            return stack
+        runs = [(a, b) for a in range(loose + 1) for b in range(loose + 1, len(stack)) if one_row(a, b)]
+        runs += [(a, loose) for a in range(loose) if one_row(a, loose)]
+        centred = [(b - a, o, a, b) for a, b in runs if (o := off(_span(stack[a:b + 1]))) <= CENTRED_WITHIN * em]
+        pairs = [(a, b) for a, b in runs if b - a == 1]
+        if centred:  # the fewest lines that make a centred cell
+            _, _, a, b = min(centred)
+        elif pairs and not any(level(stack[loose], o) for o in around):
+            # a line with nothing beside it is the rest of a cell, not centred (a row cut short by
+            # the page's end, say): joined to the nearer line
+            a, b = min(pairs, key=lambda r: stack[r[1]].y0 - stack[r[0]].y1)
         else:
-            return sorted(out, key=lambda s: (s.y0, s.x0))
+            done.add(loose)  # a line of its own row (a label's beside it), or a fragment carried over
+            continue
+        stack[a:b + 1] = [_span(stack[a:b + 1])]
+        done = {i if i < a else i - (b - a) for i in done if not a <= i <= b}
+
+
+def _span(lines: list[Segment]) -> Segment:
+    return Segment(min(s.x0 for s in lines), min(s.y0 for s in lines), max(s.x1 for s in lines),
+                   max(s.y1 for s in lines))
 
 
 def _lopsided(off: float, first: bool, last: bool) -> float:
