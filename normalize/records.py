@@ -133,6 +133,9 @@ def _record(table: LocatedTable, raw: RawRow, m: matcher.Match, column: ValueCol
         label_year=label.year, table_index=table.number, row_index=raw.position + 1, format=fmt,
         column_label=column.label if column else "是否达标", name_mark=label.mark,
     )
+    if rec.compliant_reported not in ("yes", "no") and numbers.parse(raw.compliant).kind not in ("missing", "empty"):
+        # read as nothing, the cell would look unprinted (a glyph OCR took from the label beside it)
+        rec.flag("COMPLIANT_TEXT", f"是否达标 printed as '{raw.compliant.strip()}': neither yes nor no")
     loc: Location = cell.loc if cell is not None else (raw.compliant_loc or raw.loc)
     rec.loc, rec.location = loc, loc.describe()
     header = table.header.cell(column.index if column else table.roles.get("compliant"))

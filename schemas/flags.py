@@ -32,6 +32,7 @@ FLAGS: dict[str, Flag] = {
         Flag("MASKED", "digits of the value are masked ('*'); masked_digits says how many", True),
         Flag("MALFORMED", "the value looks numeric but is not a number (e.g. '-0.4.85'); value left empty", True),
         Flag("TEXT_VALUE", "the value is text where a number was expected; kept in value_text", True),
+        Flag("COMPLIANT_TEXT", "the 是否达标 cell holds neither yes nor no nor a dash; kept in compliant_raw", True),
         Flag("UNIT_CONVERTED", "the report's unit (or a 万/亿 in the cell) differed from the catalogue unit; value was converted, the factor is in reasons", False),
         Flag("UNIT_UNKNOWN", "the report's unit could not be converted into the catalogue unit; value kept as printed", True),
         Flag("YEAR_MASKED", "the document masks the data year; data_year left empty", False),

@@ -49,6 +49,7 @@ UPRIGHT = {
     "borderless_001_q35.pdf": ("001", None, ("assessment",)),  # 120 dpi, JPEG q35
     "borderless_002_q45.pdf": ("002", None, ("assessment", "compliance")),  # two years, units wrapped,
 }                                                                           # the compliance table after it
+UPRIGHT["borderless_002_q35_110dpi.pdf"] = ("002", None, ("assessment", "compliance"))  # small, blurred, turned ~1°
 # scans as they arrive (tests/test_scan_inputs.py)
 KINDS = {
     "sideways_002.pdf": ("002", None, ("assessment", "compliance")),

@@ -161,3 +161,22 @@ def test_a_regional_rule_printed_in_part_is_not_a_different_requirement():
     r.requirement_raw = "缺水城市达到25%以上"
     check_compliance([r], Facts())
     assert "REQUIREMENT_DIFFERS" in r.flags
+
+
+def test_a_compliance_cell_that_says_neither_yes_nor_no_is_flagged():
+    """A 是否达标 cell OCR read as a glyph of the label beside it ('量' for 是): read as nothing it
+    would look unprinted, with no flag; it is COMPLIANT_TEXT and goes to review. 是, 否 and a dash
+    are no doubt."""
+    from ecopark.normalize.pipeline import read_document
+    from ecopark.schemas.grid import Cell, Document, Row, Table
+
+    def row(*texts):
+        return Row([Cell(t) for t in texts])
+
+    table = Table([row("序号", "指标", "单位", "要求", "是否为考核指标", "是否达标"),
+                   row("19", "工业园区内企事业单位发生特别重大、重大突发环境事件数量", "—", "0", "必选", "量"),
+                   row("20", "环境管理能力完善度", "%", "100", "必选", "是"),
+                   row("21", "工业园区重点企业清洁生产审核实施率", "%", "100", "必选", "-")])
+    records = {r.indicator_id: r for r in read_document(Document("x.docx", "docx", "docx", [table]), "x.docx").records}
+    assert "COMPLIANT_TEXT" in records["I19"].flags and records["I19"].needs_review
+    assert not {"COMPLIANT_TEXT"} & (records["I20"].flags | records["I21"].flags)

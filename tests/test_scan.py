@@ -7,12 +7,14 @@ The OCR engine is built once per process and each scan is read once per run.
 """
 from __future__ import annotations
 
+import random
 import socket
 from functools import lru_cache
 from pathlib import Path
 
 import cv2
 import numpy as np
+
 import pytest
 import regex
 from docx import Document as Docx
@@ -346,6 +348,34 @@ def test_deskew_angle_from_rules():
     assert ocr_grid.skew_angle(binary) == pytest.approx(-1.2, abs=0.15)
 
 
+def _turns_made(stream: int, pages: int) -> list[float]:
+    """The angles fixtures/make_scans.py turned a layout scan's pages by: its `degrade` draws the
+    angle, the noise seed and the JPEG quality from the fixture's own random stream, page by page."""
+    rng = random.Random(stream)
+    out = []
+    for i in range(pages):
+        out.append((1 if i % 2 else -1) * rng.uniform(0.5, 1.5))
+        rng.randrange(1 << 30)
+        rng.randint(0, 0)  # a fixed quality (q, q): the same draw whatever q is
+    return out
+
+
+@pytest.mark.parametrize("name, stream", [("borderless_003_q40.pdf", 274), ("borderless_002_q35_110dpi.pdf", 277)])
+def test_pages_without_rules_are_turned_level(name, stream):
+    """Every page of a borderless scan (no rules to measure by) is turned back by the angle it was
+    scanned at; turns of 0.5-1.1° one way were left as they were (bilinear turning made 0 win)."""
+    from ecopark.extract.scan.page import PageImage
+    from ecopark.extract.scan.source import PdfPages
+
+    source = PdfPages(FIXTURES / "scanned" / name)
+    try:
+        made = _turns_made(stream, len(source))
+        applied = [PageImage.of(source, n).angle for n in range(1, len(source) + 1)]
+    finally:
+        source.close()
+    assert applied == pytest.approx([-a for a in made], abs=0.25)
+
+
 def test_grid_with_merged_cells():
     page = ruled_page()
     grid = ocr_grid.find_grids(page, min_rows=1, min_cols=1)[0]
@@ -442,6 +472,22 @@ def test_percentage_over_100_is_doubt():
 class FakePage:
     def __init__(self, binary):
         self.binary = binary
+
+
+@pytest.mark.parametrize("minus", [True, False])
+def test_minus_joined_to_the_first_digit_is_still_seen(minus):
+    """'-0.029' blurred at 110 dpi: the minus touches the 0 and is one blob with it; the recogniser
+    reads '0.029'. The thin flat stroke the line begins with is a lost minus; a plain 0 is not."""
+    img = np.zeros((21, 80), np.uint8)
+    left = 8 if minus else 0
+    if minus:
+        cv2.rectangle(img, (0, 9), (left + 1, 11), 255, -1)
+    for k, x in enumerate((left + 6, left + 30, left + 44, left + 58)):  # 0, 0, 2, 9 as rings
+        cv2.ellipse(img, (x, 10), (6, 9), 0, 0, 360, 255, 2)
+    cv2.rectangle(img, (left + 17, 17), (left + 19, 19), 255, -1)  # the decimal point
+    cell = FakeCell("0.029", ocr_grid.TextLine(0, 0, 80, 21, 5))
+    ocr_slips._lost_minus(cell, FakePage(img))
+    assert (cell.readings == ["-0.029"]) == minus and (cell.scores[0] < OCR_REVIEW_BELOW) == minus
 
 
 @pytest.mark.parametrize("lean, want", [(12, "/"), (0, "1")])

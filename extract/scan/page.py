@@ -255,12 +255,16 @@ def text_skew(binary: np.ndarray, limit: float = 2.5, step: float = 0.1) -> floa
     """Degrees to rotate by so that text lines become level, where there are no rules to go by.
 
     The row profile of ink is sharpest (most variance) when the lines are level;
-    tried on a quarter-size copy over a small range of angles, coarse then fine."""
-    small = cv2.resize(binary, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    tried on a half-size copy over a small range of angles, coarse then fine. The copy is
+    turned without interpolation: a bilinear turn blurs every angle but 0, whose profile then
+    wins over a true skew of up to a degree (pages scanned 0.5-1.1° off were left as they were).
+    A quarter-size copy is too coarse for the peak to show."""
+    small = cv2.resize(binary, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     h, w = small.shape
 
     def sharpness(angle: float) -> float:
-        turned = cv2.warpAffine(small, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h))
+        turned = cv2.warpAffine(small, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h),
+                                flags=cv2.INTER_NEAREST)
         return float(turned.sum(axis=1, dtype=np.float64).var())
 
     coarse = max(np.arange(-limit, limit + 1e-9, 0.5), key=sharpness)

@@ -179,8 +179,27 @@ def _lost_minus(c, page) -> None:
     first, height = blobs[0], max(b[cv2.CC_STAT_HEIGHT] for b in blobs)
     w, h = first[cv2.CC_STAT_WIDTH], first[cv2.CC_STAT_HEIGHT]
     mid = first[cv2.CC_STAT_TOP] + h / 2
-    if w >= 2 * h and h <= 0.25 * height and 0.3 * height <= mid <= 0.8 * height:
+    if (w >= 2 * h and h <= 0.25 * height and 0.3 * height <= mid <= 0.8 * height) or _fused_minus(crop, height):
         _cap(c, 0, DOUBT, f"a minus sign on the page, none in '{text}'", "-" + text)
+
+
+def _fused_minus(crop: np.ndarray, height: int) -> bool:
+    """A minus that a blurred scan joined to the first digit ('-0.029' as one blob): the line's
+    first columns (a quarter of its height at least) hold only a thin flat stroke at mid-height,
+    where a digit's left side grows tall within a column or two."""
+    inked = np.flatnonzero(crop.any(axis=0))
+    if not len(inked):
+        return False
+    run = 0
+    for column in crop[:, inked[0]:].T:
+        ys = np.flatnonzero(column)
+        if not len(ys):
+            break
+        top, bottom = ys[0], ys[-1]
+        if bottom - top + 1 > 0.3 * height or not 0.3 * height <= (top + bottom) / 2 <= 0.8 * height:
+            break
+        run += 1
+    return run >= max(3, 0.25 * height)
 
 
 def _join_wrapped_number(c) -> None:
