@@ -20,6 +20,7 @@ with tests/expected/<seed>.csv, which was transcribed from the seed it was made 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -88,11 +89,26 @@ def expected(name: str) -> list[dict]:
         rows = [r for r in csv.DictReader(f) if r["table_kind"] in kinds]
     if pages is None:
         return rows
+    return [r for r in rows if _printed_on(seed, pages, r)]
+
+
+@lru_cache(maxsize=None)
+def _table_rows(seed: str, pages: tuple) -> list[list[str]]:
+    """The ruled table rows the source PDF prints on these pages, each as its cells' flat text."""
     with pdfplumber.open(ROOT / "fixtures" / "pdf" / SOURCES[seed]) as pdf:
-        printed = "".join(flat(pdf.pages[p - 1].extract_text()) for p in pages)
-    # a label wrapped in a narrow column is interleaved with its neighbours' text: its opening words
-    # show, and so does its value (a label that opens several rows is told apart by the value)
-    return [r for r in rows if flat(r["name_raw"])[:6] in printed and flat(r["value_raw"]) in printed]
+        return [[flat(c) for c in row if c is not None]
+                for p in pages for table in pdf.pages[p - 1].extract_tables() for row in table]
+
+
+def _printed_on(seed: str, pages: tuple, row: dict) -> bool:
+    """Whether one table row of these pages holds this row's name and value: the name whole (a
+    footnote letter after it allowed), or its opening words where a page break cuts the row."""
+    name, value = flat(re.sub(r"<[^>]+>", "", row["name_raw"])), flat(row["value_raw"])
+
+    def named(cell: str) -> bool:
+        return (cell.startswith(name) and len(cell) - len(name) <= 1) or (len(cell) >= 4 and name.startswith(cell))
+
+    return any(value in cells and any(named(c) for c in cells) for cells in _table_rows(seed, pages))
 
 
 def key_of(row: dict) -> Key:
