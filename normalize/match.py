@@ -43,7 +43,7 @@ class Label:
 class Match:
     entry: Entry | None
     score: float
-    how: str                  # exact / alias / masked / fuzzy / none
+    how: str                  # exact / alias / masked / fuzzy / prefix / none
     ambiguous: bool = False   # chosen among equals by 序号 and row order
 
 
@@ -155,10 +155,33 @@ def match(raw_label: str, *, number: str = "", unit: str = "", requirement: str 
             s -= 5
         if s > scored.get(e.id, (0.0, e))[0]:
             scored[e.id] = (s, e)
-    if not scored:
-        return Match(None, 0.0, "none")
-    score, entry = max(scored.values(), key=lambda t: t[0])
+    score, entry = max(scored.values(), key=lambda t: t[0]) if scored else (0.0, None)
     score = min(score, 99.0)
-    if score < FUZZY_REVIEW:
-        return Match(None, round(score, 1), "none")
-    return Match(entry, round(score, 1), "fuzzy")
+    if score >= FUZZY_ACCEPT:
+        return Match(entry, round(score, 1), "fuzzy")
+    cut = _cut_short(label.text, names, numpat, unit, kind, used)
+    if cut is not None:
+        return Match(cut, round(fuzz.ratio(label.text, normalize_label(cut.name_zh).text), 1), "prefix")
+    if score >= FUZZY_REVIEW:
+        return Match(entry, round(score, 1), "fuzzy")
+    return Match(None, round(score, 1), "none")
+
+
+PREFIX_MIN = 5  # characters a label cut short must keep to be matched by its opening words
+
+
+def _cut_short(text: str, names, numpat, unit: str, kind: str | None, used) -> Entry | None:
+    """The one entry a label cut short opens: a table page that ends inside a row prints only the
+    label's first line ('单位工业用地面'), too short for a fuzzy ratio. Its opening words, the row's
+    序号, kind and unit leave one entry or none; never a guess among several."""
+    if len(text) < PREFIX_MIN:
+        return None
+    hits = list(dict.fromkeys(e for n, e, _ in names if n.startswith(text) and n != text))
+    hits = [e for e in hits if _fits_number(e, numpat)]
+    if kind:
+        hits = [e for e in hits if e.kind == kind]
+    u = normalize_unit(unit)
+    if u and u != "—":
+        hits = [e for e in hits if normalize_unit(e.unit) == u or catalogue.load().conversion(e.unit, unit)]
+    hits = [e for e in hits if e.id not in used] or hits
+    return hits[0] if len(hits) == 1 else None

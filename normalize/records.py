@@ -194,6 +194,9 @@ def _set_indicator(rec: Record, m: matcher.Match, label: matcher.Label) -> None:
             rec.flag("LOW_MATCH_SCORE", f"'{rec.name_raw}' taken as {m.entry.id} {m.entry.name_zh} (score {m.score:.0f})")
         else:
             rec.flag("FUZZY_MATCH")
+    elif m.how == "prefix":
+        rec.flag("LOW_MATCH_SCORE", f"'{rec.name_raw}' is cut short; taken as {m.entry.id} {m.entry.name_zh}, the "
+                                    "only entry it opens that fits the row's 序号, kind and unit")
     if m.ambiguous:
         rec.flag("MATCHED_BY_POSITION")
 

@@ -84,3 +84,38 @@ def test_unrelated_label_is_unmatched():
 def test_compliance_tables_hold_indicators_only():
     m = match("工业增加值", indicators_only=True)
     assert m.entry is None or m.entry.kind == "indicator"
+
+
+
+def _rows_cut_by_a_page_break():
+    """(row, 序号, the label's first part, its rest) for each row of the source PDF that a page break
+    cuts inside its label: the last row of a page keeps the value, the next page's first body row
+    holds only the rest of the label (the table is ruled, so pdfplumber reads it as printed)."""
+    from pathlib import Path
+
+    import pdfplumber
+
+    pdf_path = Path(__file__).resolve().parents[1] / "fixtures" / "pdf" / "003_wujin_2018.pdf"
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [[r for t in p.extract_tables() for r in t] for p in pdf.pages]
+    for page, following in zip(pages, pages[1:]):
+        rest = [r for r in following if r[0] == "" and r[2] and not r[1] and not r[-1]]
+        numbers = [r[1] for r in page if r[1] and r[1].isdigit()]
+        if rest and page[-1][-1] and numbers:
+            yield page[-1], numbers[-1], "".join(page[-1][2].split()), "".join(rest[0][2].split())
+
+
+def test_label_cut_by_a_page_break_matched_by_its_opening_words():
+    """Only the label's first line shows above the break, too short for a fuzzy ratio; 序号 (carried
+    over from the block), unit and kind leave one entry it opens, and the match stays a low one."""
+    cut = list(_rows_cut_by_a_page_break())
+    assert len(cut) >= 2, "the fixture has page breaks inside an indicator's and a component's label"
+    for row, number, head, rest in cut:
+        hints = dict(number=number, unit=row[3], requirement=row[4], assessed=row[5])
+        whole = match(head + rest, **hints)
+        assert whole.how == "exact"
+        got = match(head, **hints)
+        assert (got.entry.id, got.how) == (whole.entry.id, "prefix")
+        assert got.score < FUZZY_ACCEPT
+        # with a 序号 that no entry it opens carries, the opening words decide nothing
+        assert match(head, **{**hints, "number": "30"}).how != "prefix"
