@@ -230,6 +230,38 @@ def test_page_numbers_between_parts_do_not_stop_stitching():
     assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["- 3 -", "第 4 页"]
 
 
+def _boxed_part(page, lefts, rows, drift=0.0):
+    """A table part whose cells have boxes: column c starts at lefts[c], row i `drift` points to the
+    right of row i-1 (a page turned level whose boxes are mapped back to the page as stored)."""
+    out = []
+    for i, texts in enumerate(rows):
+        shift = i * drift
+        cells = [Cell(t, Location(page=page, row=i + 1, column=c + 1,
+                                  bbox=(lefts[c] + shift, 100 + 20 * i, (lefts + [540])[c + 1] + shift, 118 + 20 * i)),
+                      doubts=("a doubt",) if t == "85.64" else ())
+                 for c, t in enumerate(texts)]
+        out.append(Row(cells, Location(page=page, row=i + 1)))
+    return Table(out, Location(page=page, bbox=(50, 60, 540, 780)))
+
+
+def test_parts_of_other_widths_are_laid_on_one_grid_despite_drift():
+    """A continuation page with one column more (a channel read inside a column) is laid on the
+    columns of both; cells that drift down a turned page stay in their column, doubts and all."""
+    header = ["分类", "序号", "指标", "单位", "要求", "数值"]
+    lefts = [50, 100, 130, 300, 380, 470]
+    rows = [header] + [["", str(n), f"指标{n}", "%", "≥70", "85.64"] for n in range(1, 9)]
+    first = _boxed_part(1, lefts, rows, drift=0.8)  # 6.4 pt over the page, more than the tolerance
+    second = _boxed_part(2, lefts[:5] + [425] + lefts[5:], [header[:5] + ["求"] + header[5:],
+                                                             ["", "9", "指标9", "%", "≥3", "", "1.2"]])
+    (table,) = [b for b in stitch([[first], [second]]) if isinstance(b, Table)]
+    assert len(table.rows[0].cells) == 7
+    for row in table.rows[1:9]:
+        assert [c.text for c in row.cells if c.text] == [row.cells[1].text, f"指标{row.cells[1].text}", "%", "≥70",
+                                                         "85.64"]
+        assert [c.text for c in row.cells][6] == "85.64" and row.cells[6].doubts == ("a doubt",)
+    assert table.rows[-1].texts[6] == "1.2"
+
+
 def test_a_heading_between_tables_keeps_them_apart():
     header = ["分类", "序号", "指标", "单位", "数值"]
     first = _part(1, header, ["经济发展", "2", "年末从业人口", "人", "45928"])

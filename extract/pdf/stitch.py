@@ -109,18 +109,25 @@ def _regrid(parts: list[Table]) -> None:
     """Lay the parts on one column grid: a part whose rows were all merged cells (a title
     block at the foot of a page) has fewer columns than the body on the next page."""
     edges = sorted({round(c.loc.bbox[0]) for t in parts for r in t.rows for c in r.cells if c.loc.bbox})
-    columns: list[float] = []
+    # a column is a run of left edges each within the tolerance of the one before: on a scanned page
+    # that was turned level, boxes mapped back to the page as stored drift a few points down the page
+    columns: list[list[float]] = []
     for x in edges:
-        if not columns or x - columns[-1] > FRAME_TOLERANCE:
-            columns.append(x)
+        if columns and x - columns[-1][-1] <= FRAME_TOLERANCE:
+            columns[-1].append(x)
+        else:
+            columns.append([x])
     for table in parts:
         for row in table.rows:
             placed = [Cell("", replace(row.loc, column=i + 1)) for i in range(len(columns))]
             for cell in row.cells:
                 if cell.loc.bbox is None:
                     continue
-                i = min(range(len(columns)), key=lambda k: abs(columns[k] - cell.loc.bbox[0]))
-                placed[i] = Cell(cell.text, replace(cell.loc, column=i + 1))
+                x = round(cell.loc.bbox[0])
+                i = next(k for k, run in enumerate(columns) if run[0] <= x <= run[-1])
+                if placed[i].text:  # two cells of one row in one column: neither is lost
+                    cell = replace(cell, text=join_wrapped([placed[i].text, cell.text]))
+                placed[i] = replace(cell, loc=replace(cell.loc, column=i + 1))  # its doubts kept
             row.cells = placed
 
 
