@@ -144,6 +144,8 @@ def _record(table: LocatedTable, raw: RawRow, m: matcher.Match, column: ValueCol
     _set_indicator(rec, m, label)
     if column is not None:
         _set_value(rec, raw, cell, star_is_mark)
+    elif table.kind == "assessment":  # a header misread or of words we do not know: every value would be empty
+        rec.flag("NO_VALUE_COLUMN", "the table's header names no value column (数值, a year), so no value was read")
     if cell is not None and cell.stored is not None and not numbers.shows_stored(cell.text, cell.stored):
         rec.flag("DISPLAY_DIFFERS", f"the cell shows '{cell.text}' but stores {cell.stored}")
     if loc.confidence is not None and loc.confidence < OCR_CONFIDENCE_FLOOR:

@@ -29,6 +29,7 @@ FLAGS: dict[str, Flag] = {
         Flag("MISSING", "an assessed indicator (是/必选) has no value ('-', '/', empty)", True),
         Flag("TRUNCATED", "the table is cut off: this row or its value is missing at the end of the document", True),
         Flag("NOT_READ", "the table gives most of the standard's indicators but no row of this one: its row was lost in reading or not printed; no value, check the source", True),
+        Flag("NO_VALUE_COLUMN", "the assessment table's header names no value column (数值, a year): no value was read for this row; check the source", True),
         Flag("MASKED", "digits of the value are masked ('*'); masked_digits says how many", True),
         Flag("MALFORMED", "the value looks numeric but is not a number (e.g. '-0.4.85'); value left empty", True),
         Flag("TEXT_VALUE", "the value is text where a number was expected; kept in value_text", True),

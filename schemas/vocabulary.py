@@ -110,6 +110,12 @@ def column_role(text: str) -> Column | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def column_words() -> tuple[tuple[str, str], ...]:
+    """(word, role) of every header word matched whole (数值, 单位, 是否达标 …), folded as cells are."""
+    return tuple((w.text, w.role) for w in _of("column") if w.match == "exact")
+
+
 def names_column(text: str) -> bool:
     """Whether a header text names an indicator-table column."""
     return column_role(text) is not None

@@ -51,6 +51,8 @@ UPRIGHT = {
     "borderless_002_q45.pdf": ("002", None, ("assessment", "compliance")),  # two years, units wrapped,
 }                                                                           # the compliance table after it
 UPRIGHT["borderless_002_q35_110dpi.pdf"] = ("002", None, ("assessment", "compliance"))  # small, blurred, turned ~1°
+# the last page's requirement column short, so the white inside the spaced header 要    求 reads as a channel
+UPRIGHT["borderless_001_q35_b.pdf"] = ("001", None, ("assessment",))
 # scans as they arrive (tests/test_scan_inputs.py)
 KINDS = {
     "sideways_002.pdf": ("002", None, ("assessment", "compliance")),
@@ -61,6 +63,7 @@ KINDS = {
     "picture_001.docx": ("001", None, ("assessment",)),
     "picture_pdf_001.pdf": ("001", None, ("assessment",)),  # a text PDF, the table pasted as pictures
     "pages_001_p2-3.tif": ("001", (2, 3), ("assessment",)),
+    "pages_001_p2-3_b.tif": ("001", (2, 3), ("assessment",)),  # its 数值 header reads 教值
     "page_003_p2.png": ("003", (2,), ("assessment",)),
     "photo_001_p2.jpg": ("001", (2,), ("assessment",)),
 }

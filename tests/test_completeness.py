@@ -113,3 +113,17 @@ def test_a_headed_table_that_gave_a_few_rows_is_padded(tmp_path):
     read = [r for r in records if "NOT_READ" not in r.flags]
     assert [r.indicator_id for r in read] == ["I01", "I02", "I03", "I04", "I05"]
     assert len(records) == 32 and all(r.needs_review for r in records if r not in read)
+
+
+def test_a_header_without_a_value_column_flags_every_row(tmp_path):
+    """The assessment table's 数值 header read as a word we do not know ('教值', a scan's slip):
+    no value can be read, and every row says so rather than giving an empty value unflagged."""
+    text = (TEXT / "004_ab0b14322d25fbd5.txt").read_text(encoding="utf-8")
+    header = next(line for line in text.split("\n") if line.startswith("分类 |") and "是否达标" not in line)
+    records = _ingest(tmp_path, text.replace(header, header.replace("数值", "教值"), 1))
+    assessment = [r for r in records if r.table_kind == "assessment"]
+    assert len(assessment) >= 32
+    assert all("NO_VALUE_COLUMN" in r.flags and r.needs_review and r.value is None for r in assessment)
+    assert not any("NO_VALUE_COLUMN" in r.flags for r in records if r.table_kind == "compliance")
+    clean = _ingest(tmp_path, text)
+    assert not any("NO_VALUE_COLUMN" in r.flags for r in clean)

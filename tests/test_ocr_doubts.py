@@ -139,3 +139,15 @@ def test_a_component_misread_beyond_one_slip_leaves_its_indicators_inconsistent(
     users = _computed_from("I02.industrial_value_added", records)
     assert not any("FITS_DOUBTED_INPUT" in records[i].flags for i in users)
     assert sum("INCONSISTENT" in records[i].flags for i in users) >= 2
+
+
+def test_a_header_word_read_one_glyph_off_is_mended_only_where_its_column_is_missing():
+    from ecopark.extract.scan.slips import mended_header
+
+    header = {0: "分类", 1: "序号", 2: "指标", 3: "单位", 4: "要求", 5: "是否选为考核指标", 6: "数值"}
+    assert mended_header(header) == {}
+    assert mended_header({**header, 6: "教值"}) == {6: "数值"}       # the value column the table needs
+    assert mended_header({**header, 3: "单住"}) == {3: "单位"}
+    assert mended_header({**header, 7: "教值"}) == {}                # a value column is there already
+    assert mended_header({**header, 1: "序", 7: "号"}) == {}         # one character names nothing
+    assert mended_header({0: "教值", 1: "单住"}) == {}                # no header row around them

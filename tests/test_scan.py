@@ -524,3 +524,26 @@ def test_header_roles():
 def test_tables_are_tables():
     doc, _ = read("003_wujin_2018")
     assert all(isinstance(t, Table) and t.rows for t in doc.tables)
+
+
+def test_spaced_header_word_is_one_column():
+    """The last page of borderless_001_q35_b prints 要    求 over a requirement column of short text
+    (≥3, 100, -): the white between the two characters is crossed by two lines only and reads as
+    a column channel. The two header cells name no column alone and the requirement together: one
+    column, as on the pages before."""
+    from ecopark.extract.scan.page import PageImage
+    from ecopark.extract.scan.reader import _lineless_parts
+    from ecopark.extract.scan.source import PdfPages
+
+    source = PdfPages(FIXTURES / "scanned" / "borderless_001_q35_b.pdf")
+    try:
+        widths = []
+        for n in (4, 5):
+            (part,) = _lineless_parts(PageImage.of(source, n), None)
+            header = [c.text for c in part.done]
+            widths.append(len(header))
+            assert [part.roles.get(c) for c in range(len(header))] == \
+                ["category", "number", "label", "unit", "requirement", "selected", "value"], header
+    finally:
+        source.close()
+    assert widths == [7, 7]

@@ -39,6 +39,7 @@ import numpy as np
 import regex
 
 from ecopark.schemas.grid import Block, Cell, Document, Location, Paragraph, Row, Table
+from ecopark.schemas.vocabulary import column_role
 
 from . import grid as ocr_grid, lineless, slips as ocr_slips
 from .engine import counting, detect_and_read, recognise
@@ -296,6 +297,29 @@ def _centred_starts(body: list, edges: list[int], roles: dict[int, str], em: flo
     return lineless.centred_starts(body, edges, skip, kinds, em, headed, marks)
 
 
+def _span_of(found: list) -> lineless.Segment:
+    """The box around a header cell's lines."""
+    return lineless.Segment(min(s.x0 for s, _, _ in found), min(s.y0 for s, _, _ in found),
+                            max(s.x1 for s, _, _ in found), max(s.y1 for s, _, _ in found))
+
+
+def _spaced_header(by_col: dict[int, list], edges: list[int]) -> tuple[dict[int, list], list[int]]:
+    """Header words printed with their characters set apart (要    求, 单  位) leave white between the
+    characters, and where the column's body is short on that page (≥3, 100, -) nothing crosses
+    it, so it reads as a channel between two columns. Two neighbouring header cells that name no
+    column alone and one column together are one column: the edge between them goes."""
+    for a in sorted(by_col):
+        b = a + 1
+        if b not in by_col or column_role(_header_text(by_col[a])) or column_role(_header_text(by_col[b])):
+            continue
+        if column_role(_header_text(by_col[a] + by_col[b])) is None:
+            continue
+        joined = {(c - 1 if c > a else c): v for c, v in by_col.items() if c != b}
+        joined[a] = by_col[a] + by_col[b]
+        return _spaced_header(joined, edges[:b] + edges[b + 1:])
+    return by_col, edges
+
+
 def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, em: float,
                    previous: "TablePart | None") -> "TablePart | None":
     """One table of a page that has no ruled grid, or None when it is no indicator table.
@@ -317,6 +341,9 @@ def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, 
             col = lineless.column_at((s.x0 + s.x1) // 2, edges)  # header words may overhang their column
             text, score = texts[head.index(s)]
             by_col.setdefault(col, []).append((s, text, score))
+        by_col, edges = _spaced_header(by_col, edges)
+        for c, word in ocr_slips.mended_header({c: _header_text(v) for c, v in by_col.items()}).items():
+            by_col[c] = [(_span_of(v), word, min(sc for _, _, sc in v)) for v in [by_col[c]]]
         roles = ocr_slips.column_roles({c: _header_text(v) for c, v in by_col.items()})
         values = [c for c, v in roles.items() if v in VALUE_ROLES]
         if values and all(c in roles for c in range(min(values), len(edges) - 1)):
@@ -425,6 +452,10 @@ def _header_roles(part: TablePart) -> dict[int, str]:
     for c in part.done:
         by_row.setdefault(c.box.row, []).append(c)
     for row in sorted(by_row):
+        mended = ocr_slips.mended_header({c.box.col: c.text for c in by_row[row]})
+        for c in by_row[row]:
+            if c.box.col in mended:
+                c.texts = [mended[c.box.col]]
         roles = ocr_slips.column_roles({c.box.col: c.text for c in by_row[row]})
         if roles:
             part.header_row = row

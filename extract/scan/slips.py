@@ -24,7 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ecopark.schemas.catalogue import load as catalogue
 from ecopark.schemas.review import OCR_REVIEW_BELOW
-from ecopark.schemas.vocabulary import column_role
+from ecopark.schemas.vocabulary import column_role, column_words
 
 from . import grid as ocr_grid
 from .engine import recognise, tally
@@ -53,6 +53,30 @@ def column_roles(texts: dict[int, str]) -> dict[int, str]:
         if role == "value" or role not in roles.values():
             roles[col] = role
     return roles if len(roles) >= 3 else {}
+
+
+def mended_header(texts: dict[int, str]) -> dict[int, str]:
+    """{column: header word} for header cells read one glyph off a word of the vocabulary ('教值'
+    for 数值, '单住' for 单位), in a row that is a header without them: a header with no value
+    column makes every record of its table come out empty. A cell is mended only when one word
+    of at least two characters, of a role the row lacks, is one substitution away, never a word
+    of one character (序/号 stand alone in wrapped headers)."""
+    roles = column_roles(texts)
+    if not roles:
+        return {}
+    have = set(roles.values())
+    out = {}
+    for col, text in texts.items():
+        t = "".join(text.split())
+        if col in roles or len(t) < 2 or column_role(t) is not None:
+            continue
+        near = {(word, role) for word, role in column_words()
+                if len(word) == len(t) and Levenshtein.distance(word, t) == 1
+                and ROLE_NAMES.get(role, role) not in have}
+        if len({role for _, role in near}) == 1 and len(near) == 1:
+            out[col] = next(iter(near))[0]
+            tally("ocr_fix: a header word read one glyph off")
+    return out
 
 
 def catalogue_entry(label: str):
