@@ -151,3 +151,20 @@ def test_a_header_word_read_one_glyph_off_is_mended_only_where_its_column_is_mis
     assert mended_header({**header, 7: "教值"}) == {}                # a value column is there already
     assert mended_header({**header, 1: "序", 7: "号"}) == {}         # one character names nothing
     assert mended_header({0: "教值", 1: "单住"}) == {}                # no header row around them
+
+
+@pytest.mark.parametrize("label, number, requirement, expected", [
+    ("建设规划实施后新增", "5", "≥6", "I05"),                       # cut by a page break: too far off alone
+    ("单位工业增加值综合\n站話6", "II", "≤0.5", "I11"),              # a glyph row under it, 序号 read 'II'
+    ("再生水（中水）回用\n奉", "16", "缺水城市达到", "I16"),          # as close to 回用量 as to 回用率: kind decides
+    ("园区再生水（中水）回用量", "16", "-", "I16.reclaimed_water_reused"),
+    ("可再生能源使用量", "10", "-", "I12.renewable_energy_use"),     # read clearly: a misread 序号 does not win
+    ("人均工业增加值", "", "", "I02"),
+])
+def test_the_row_a_unit_is_checked_against_comes_from_label_number_and_kind(label, number, requirement, expected):
+    """A unit cell misread at low resolution ('↑' for 个, '吨标煤/万' for 吨标煤/万元) is mended to the
+    catalogue's unit only when the row's entry is known; a label too far off for the catalogue's
+    fuzzy match still names its row with the 序号 and kind beside it."""
+    from ecopark.extract.scan.slips import row_entry
+
+    assert row_entry(label, number, requirement).id == expected

@@ -20,10 +20,12 @@ from functools import lru_cache
 import cv2
 import numpy as np
 import regex
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ecopark.schemas.catalogue import load as catalogue
 from ecopark.schemas.review import OCR_REVIEW_BELOW
+from ecopark.schemas.text import fold, is_dash
 from ecopark.schemas.vocabulary import column_role, column_words
 
 from . import grid as ocr_grid
@@ -84,6 +86,44 @@ def catalogue_entry(label: str):
     return catalogue().closest(label)
 
 
+CLEAR_LABEL = 88   # a label read this close to a catalogue name names it, whatever 序号 says
+IN_BLOCK = 55      # within the entries of the row's 序号 and kind, a label this close is enough
+
+
+def row_entry(label: str, number: str = "", requirement: str = ""):
+    """The catalogue row a table row names, from its label and, where the label alone is too far off
+    (cut by a page break, '建设规划实施后新增'; a glyph misread, '回用奉'), from its 序号 and kind:
+    the entries of that 序号 that are components ('-' for requirement) or indicators, the closest
+    label among them. A label read clearly wins over a 序号, which OCR misreads too."""
+    text = fold(regex.sub(r"\s+", "", label or ""))
+    if len(text) < 3:
+        return None
+    req = "".join((requirement or "").split())
+    kind = "component" if is_dash(req) else "indicator" if req else None
+    scored: dict[str, tuple[float, object]] = {}
+    for e in catalogue().entries:
+        score = max(fuzz.ratio(text, fold(n)) for n in e.names)
+        scored[e.id] = (score, e)
+    clear = _closest([t for t in scored.values() if t[0] >= CLEAR_LABEL], kind)
+    if clear is not None:
+        return clear
+    n = "".join((number or "").split()).translate(LETTER_DIGITS)  # read before _serial mends 'II'
+    if n.isdigit():
+        near = _closest([t for t in scored.values() if str(t[1].number) == n and t[0] >= IN_BLOCK], kind)
+        if near is not None:
+            return near
+    return catalogue_entry(label)
+
+
+def _closest(scored: list, kind: str | None):
+    """The one entry scored highest, of the row's kind where the kind is known; None for a tie."""
+    if kind:
+        scored = [t for t in scored if t[1].kind == kind] or scored
+    top = max((sc for sc, _ in scored), default=None)
+    best = [e for sc, e in scored if sc == top]
+    return best[0] if len(best) == 1 else None
+
+
 def review(cells, roles: dict[int, str], page) -> None:
     """Check and, where safe, correct every cell of one table page in place; each cell left below
     the review threshold says why in `doubts`, and the other texts its glyphs allow in `readings`."""
@@ -91,9 +131,11 @@ def review(cells, roles: dict[int, str], page) -> None:
     recognised = {id(c): c.confidence for c in cells}
     em = page.em
     labels = {}
+    beside = {(c.box.row, role_of[c.box.col]): c.text for c in cells if role_of[c.box.col] in ("number", "requirement")}
     for c in cells:
         if role_of[c.box.col] == "label" and c.text:
-            labels[c.box.row] = catalogue_entry(c.text)
+            labels[c.box.row] = row_entry(c.text, beside.get((c.box.row, "number"), ""),
+                                          beside.get((c.box.row, "requirement"), ""))
     second = []
     for c in cells:
         role = role_of[c.box.col]
