@@ -50,20 +50,13 @@ def test_borderless_centred_table_with_repeated_header():
 @pytest.mark.parametrize("name", ["001_borderless", "002_borderless"])
 def test_borderless_centred_on_other_seeds_nothing_wrong_unflagged(name):
     """The same layout on 001 (10.5 pt) and 002 (two year columns and the compliance table, 9.5 pt):
-    read in the main (two values of each lost where a row spans a page break, both flagged), none
-    wrong without a flag."""
+    rows cut by a page break (a label's last line above the next page's first row, under the
+    repeated header) and units wrapped before a word that would not fit (吨标 / 煤/万元) read whole."""
     right, silent, total = _compare(name)
-    assert silent == [] and right >= total - 2
+    assert silent == [] and right == total
 
 
-# the text-layer reader does not yet join these tables' rows across page breaks as the seed reads
-# them (a label's last line under the repeated header, the compliance table after the assessment)
-NOT_YET = {"001_borderless", "002_borderless"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(n in NOT_YET, strict=True,
-                                                                           reason="rows cut at page breaks"))
-                                  for n in sorted(p.stem for p in LAYOUTS.glob("*.pdf"))])
+@pytest.mark.parametrize("name", sorted(p.stem for p in LAYOUTS.glob("*.pdf")))
 def test_layout_gives_the_seed_records(name):
     """The whole pipeline makes of each layout the records it makes of the seed text itself
     (003's text export lost its last value cell, which the text reader flags TRUNCATED)."""

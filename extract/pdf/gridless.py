@@ -417,26 +417,72 @@ def _blocks(pieces: list[_Piece], full, pitch: float, middles: list[float]) -> l
     Centred, a cell's lines lie evenly about its row's middle, so a block holds at most
     one line on a row middle and no more lines after it than before it: a full line on a
     middle (a name exactly as wide as its column) is a cell of its own, and the next
-    row's name does not join it."""
+    row's name does not join it; nor does a line on a middle join lines already centred
+    on another (工业固体废物（含危 / 险废物）处置利用率 about their row's middle, COD排放量 on the
+    next row's)."""
     def on_middle(p: _Piece) -> bool:
         m = (p.top + p.bottom) / 2
         return any(abs(m - r) <= Y_TOLERANCE for r in middles)
 
     out: list[_Piece] = []
     last: dict[int, _Piece] = {}
-    for p in sorted(pieces, key=lambda p: p.top):
+    ordered = sorted(pieces, key=lambda p: p.top)
+    following = {}
+    for p in reversed(ordered):
+        following[id(p)] = last.get(p.column)
+        last[p.column] = p
+    last = {}
+    for p in ordered:
         before = last.get(p.column)
-        if before is not None and full(before.lines[-1]) and p.top - before.lines[-1].top <= 1.2 * pitch:
-            centre = next((k for k, q in enumerate(before.lines) if on_middle(q)), None)
-            fits = centre is None or (not on_middle(p) and len(before.lines) - 1 - centre < centre)
-            if fits:
-                before.lines.append(p)
-                before.top, before.bottom = before.lines[0].top, p.bottom
-                continue
+        after = following[id(p)]
+        pairs_on = after is not None and _centred_pair(_Piece(p.column, p.top, p.bottom, p.x1, p.size, p.text,
+                                                             p.words, [p]), after, on_middle)
+        if before is not None and ((_under_full(before, p, full, pitch, on_middle) and not pairs_on)
+                                   or _centred_pair(before, p, on_middle)):
+            before.lines.append(p)
+            before.top, before.bottom = before.lines[0].top, p.bottom
+            continue
         block = _Piece(p.column, p.top, p.bottom, p.x1, p.size, p.text, p.words, [p])
         out.append(block)
         last[p.column] = block
-    return out
+    return [part for block in out for part in _balanced(block, on_middle)]
+
+
+def _balanced(block: _Piece, on_middle) -> list[_Piece]:
+    """A centred cell has as many lines before its line on the row middle as after it; lines before
+    beyond those are another cell's (the last line of a row cut by the page break, above the
+    first row of the page), each a block of its own."""
+    centre = next((k for k, q in enumerate(block.lines) if on_middle(q)), None)
+    surplus = 0 if centre is None else centre - (len(block.lines) - 1 - centre)
+    if surplus <= 0:
+        return [block]
+    rest = block.lines[surplus:]
+    head = [_Piece(q.column, q.top, q.bottom, q.x1, q.size, q.text, q.words, [q]) for q in block.lines[:surplus]]
+    return head + [_Piece(block.column, rest[0].top, rest[-1].bottom, block.x1, block.size, block.text,
+                          block.words, rest)]
+
+
+def _under_full(before: _Piece, p: _Piece, full, pitch: float, on_middle) -> bool:
+    """`p` goes on with `before`, whose last line is full, unless that would put more lines after a
+    line on a row middle than before it, or `p` lies on a middle and `before` is centred already."""
+    if not full(before.lines[-1]) or p.top - before.lines[-1].top > 1.2 * pitch:
+        return False
+    centre = next((k for k, q in enumerate(before.lines) if on_middle(q)), None)
+    if centre is None:
+        return not (on_middle(p) and on_middle(before))
+    return not on_middle(p) and len(before.lines) - 1 - centre < centre
+
+
+def _centred_pair(before: _Piece, p: _Piece, on_middle) -> bool:
+    """Two lines of one column, the second right under the first (less than a line's height of white
+    between them), neither on a row middle and together centred on one: one cell wrapped where its
+    first line is not full (吨标 / 煤/万元: the break falls before a word that would not fit)."""
+    if len(before.lines) != 1 or on_middle(before) or on_middle(p):
+        return False
+    height = before.bottom - before.top
+    if p.top - before.bottom > 0.6 * height:
+        return False
+    return on_middle(_Piece(p.column, before.top, p.bottom, p.x1, p.size, "", [], []))
 
 
 def _centred_rows(pieces: list[_Piece], columns: Columns, pitch: float, full) -> list[dict[int, list[_Piece]]]:
@@ -463,13 +509,25 @@ def _centred_rows(pieces: list[_Piece], columns: Columns, pitch: float, full) ->
     pieces = _blocks(pieces, full, pitch, rows_at)
     rows: list[dict[int, list[_Piece]]] = [{} for _ in rows_at]
     lead: dict[int, list[_Piece]] = {}
+    first: dict[int, list[_Piece]] = {}  # the blocks the first row takes, by column
     for p in pieces:
         middle = (p.top + p.bottom) / 2
         k = min(range(len(rows_at)), key=lambda k: abs(rows_at[k] - middle))
         if k == 0 and rows_at[0] - middle > SAME_ROW * pitch + (p.bottom - p.top) / 2:
             lead.setdefault(p.column, []).extend(p.lines)  # the end of a row cut by the page break
             continue
+        if k == 0:
+            first.setdefault(p.column, []).append(p)
+            continue
         rows[k].setdefault(p.column, []).extend(p.lines or [p])
+    for column, blocks in first.items():
+        # a block centred on the first row's middle is that row's cell; blocks above it are the end
+        # of the row the page break cut
+        centred = [b for b in blocks if abs((b.top + b.bottom) / 2 - rows_at[0]) <= Y_TOLERANCE]
+        for b in sorted(blocks, key=lambda b: b.top):
+            above = centred and b.bottom <= centred[0].top and b is not centred[0]
+            target = lead if above else rows[0]
+            target.setdefault(column, []).extend(b.lines or [b])
     return ([lead] if lead else []) + [r for r in rows if r]
 
 
