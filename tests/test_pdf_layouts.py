@@ -31,11 +31,15 @@ def _compare(name):
     return right, silent, len(want)
 
 
-@pytest.mark.parametrize("name", ["001_three_line", "000_group_rules", "004_value_first", "004_value_first_12pt"])
+@pytest.mark.parametrize("name", ["001_three_line", "000_group_rules", "004_value_first", "004_value_first_12pt",
+                                  "001_borderless_top", "002_three_line", "003_three_line"])
 def test_grid_less_tables_over_pages_read_every_value(name):
     """001: 三线表 over three pages, no repeated header; 000: a frame and rules under each 分类
     group only (compliance table); 004: 三线表 with the value column before 要求 and
-    是否为考核指标 after it (masked digits stay masked)."""
+    是否为考核指标 after it (masked digits stay masked); 001_borderless_top: no rules, top-aligned,
+    the header once over three rows of short cells at the foot of page 1 (要    求 over '-' and
+    ≥30 only), wider values on the pages after; 002/003_three_line: narrow columns, labels and
+    units wrapped together (吨标 / 煤/万元)."""
     right, silent, total = _compare(name)
     assert right == total and silent == []
 

@@ -44,6 +44,7 @@ ROW_GAP = 1.0         # ... when the blank in it is at least this many line heig
 FULL = 0.6            # font sizes: a line ending this close to its column's edge was wrapped
 HALF_STEP = 0.7       # line pitches: lines closer than this show centred cells
 SAME_ROW = 0.75       # line pitches: row middles closer than this are one row
+KEY_ROLES = frozenset({"unit", "assessed", "value", "compliant", "target"})  # short cells, one line
 MERGE_ROLES = ("category", "number")
 
 
@@ -207,7 +208,22 @@ def _groups(words: list[tuple]) -> list[list[tuple]]:
             groups[-1].append(w)
         else:
             groups.append([w])
-    return [sorted(g, key=lambda w: (w[0], w[2])) for g in groups]
+    return _spaced([sorted(g, key=lambda w: (w[0], w[2])) for g in groups])
+
+
+def _spaced(groups: list[list[tuple]]) -> list[list[tuple]]:
+    """Neighbouring header cells that name no column alone and one together are one cell: a header
+    word set with its characters apart (要    求, 单  位) comes as two words further apart than a
+    gutter; over a column of short text the second one would head a column of its own."""
+    out: list[list[tuple]] = []
+    for g in groups:
+        if out:
+            a, b = "".join(fold(w[1]) for w in out[-1]), "".join(fold(w[1]) for w in g)
+            if column_role(a) is None and column_role(b) is None and column_role(a + b) is not None:
+                out[-1] = sorted(out[-1] + g, key=lambda w: (w[0], w[2]))
+                continue
+        out.append(g)
+    return out
 
 
 # ---------------------------------------------------------------- body and columns
@@ -224,8 +240,10 @@ def _body(lines: list[Line], start: int, rules, columns: Columns | None = None) 
         line = lines[k]
         if any(w[3] - w[2] > WIDE * width for w in line.words) or is_note(line.text) or is_title(line.text):
             break
+        # inside the frame of the page before: every word starts in it (the last column may hold
+        # wider text here, 2595000 where the first page's part held only '-')
         if columns is not None and not (columns.frame[0] - 20 <= line.words[0][2]
-                                        and line.words[-1][3] <= columns.frame[1] + 20):
+                                        and line.words[-1][2] <= columns.frame[1] + 20):
             break
         height = line.bottom - line.top
         # a wide step from the line before that is also a wide blank: centred cells step by
@@ -373,16 +391,26 @@ def _table(head: list[Line], body: list[Line], columns: Columns, rules, number: 
         rows = _centred_rows([p for line in lines for p in line if p.column not in merged], columns, pitch, full)
     else:
         rows = _top_rows(lines, name, merged, wraps_into, rules,
-                         columns.roles.index("number") if "number" in columns.roles else None)
+                         columns.roles.index("number") if "number" in columns.roles else None, columns.roles)
     _place_marks(rows, marks, name, centred)
     return Found(_build(head, rows, columns, number), columns, reaches_foot)
 
 
+def _short_cells_first(line: list[_Piece], roles: list[str]) -> bool:
+    """A line with nothing in the columns of one-line cells (selection, values): a top-aligned row
+    prints those on its first line, so this line goes on with the row above even where a unit's
+    second line starts with a word that would have fitted on its first (吨标 / 煤/万元: line
+    breaking keeps 煤/万元 together)."""
+    return not any(p.column < len(roles) and roles[p.column] in KEY_ROLES - {"unit"} for p in line)
+
+
 def _top_rows(lines, name: int, merged: set[int], wraps_into, rules,
-              number: int | None = None) -> list[dict[int, list[_Piece]]]:
+              number: int | None = None, roles: list[str] | None = None) -> list[dict[int, list[_Piece]]]:
     """Top-aligned cells: every row starts with its name line; a name line that goes on with the
-    one before (`wraps_into`), whose other cells go on with theirs too and which has no 序号 of
-    its own, is the name wrapped, not a new row."""
+    one before (`wraps_into`), whose other cells go on with theirs too (or which has nothing in
+    the columns of one-line cells) and which has no 序号 of its own, is the name wrapped, not a
+    new row."""
+    roles = roles or []
     anchors: list[dict[int, list[_Piece]]] = []
     loose: list[_Piece] = []
     for line in lines:
@@ -394,7 +422,8 @@ def _top_rows(lines, name: int, merged: set[int], wraps_into, rules,
         last = anchors[-1] if anchors else None
         wraps = (last is not None and not any(p.column == number for p in line)
                  and wraps_into(last[name][-1], mine[0]) and not _ruled(rules, last[name][-1], mine[0])
-                 and all(p.column in last and wraps_into(last[p.column][-1], p) for p in others))
+                 and all(p.column in last and (wraps_into(last[p.column][-1], p) or _short_cells_first(line, roles))
+                         for p in others))
         if wraps:
             last[name].extend(mine)
         else:
@@ -405,10 +434,19 @@ def _top_rows(lines, name: int, merged: set[int], wraps_into, rules,
     return _place(anchors, loose, name)
 
 
+_NO_BREAK_BEFORE = set("/／%％)）]】、，。,.:：;；!！?？")
+
+
 def _glyph(p: _Piece) -> float:
-    """The width of the first glyph of a piece (its first word's width per character)."""
+    """The width of what begins a piece and could not have been left on the line before: its first
+    glyph, with the marks line breaking keeps it with ('煤/' of 煤/万元: no break before '/'), or
+    the whole of a leading number or Latin word (its first word's width per character)."""
     x0, x1, text = p.words[0][2], p.words[0][3], p.words[0][1]
-    return (x1 - x0) / max(1, len(text))
+    n = 1
+    latin = text[:1].isascii() and text[:1].isalnum()
+    while n < len(text) and (text[n] in _NO_BREAK_BEFORE or (latin and text[n].isascii() and (text[n].isalnum() or text[n] == "."))):
+        n += 1
+    return n * (x1 - x0) / max(1, len(text))
 
 
 def _blocks(pieces: list[_Piece], full, pitch: float, middles: list[float]) -> list[_Piece]:
@@ -435,8 +473,12 @@ def _blocks(pieces: list[_Piece], full, pitch: float, middles: list[float]) -> l
     for p in ordered:
         before = last.get(p.column)
         after = following[id(p)]
-        pairs_on = after is not None and _centred_pair(_Piece(p.column, p.top, p.bottom, p.x1, p.size, p.text,
-                                                             p.words, [p]), after, on_middle)
+        # `p` and the line under it centred on a middle are the next row's cell, when `before` is
+        # centred already (on a line of its own, or as a whole): the middle lines of a longer
+        # cell of even lines are centred on its middle too, and `before` is not yet
+        complete = before is not None and (on_middle(before) or any(on_middle(q) for q in before.lines))
+        pairs_on = complete and after is not None and _centred_pair(
+            _Piece(p.column, p.top, p.bottom, p.x1, p.size, p.text, p.words, [p]), after, on_middle)
         if before is not None and ((_under_full(before, p, full, pitch, on_middle) and not pairs_on)
                                    or _centred_pair(before, p, on_middle)):
             before.lines.append(p)
@@ -498,10 +540,15 @@ def _centred_rows(pieces: list[_Piece], columns: Columns, pitch: float, full) ->
         else:
             groups.append([m])
     need = 2 if len(columns.spans) > 3 else 1
-    candidates = sorted(((len({c for _, c in g}), median(m for m, _ in g)) for g in groups), reverse=True)
+    # a row has a line in a column of short cells (unit, selection, a value) on its middle; lines
+    # of the name and requirement columns alone, side by side, are wrapped lines of neighbours
+    # (a row the page break cut, laid out from its top: 系数 beside 值建设期年均增)
+    keyed = any(r in KEY_ROLES for r in columns.roles)
+    candidates = sorted(((len({c for _, c in g}), median(m for m, _ in g),
+                          not keyed or any(columns.roles[c] in KEY_ROLES for _, c in g)) for g in groups), reverse=True)
     rows_at: list[float] = []
-    for support, middle in candidates:
-        if support >= need and all(abs(middle - r) >= SAME_ROW * pitch for r in rows_at):
+    for support, middle, has_key in candidates:
+        if support >= need and has_key and all(abs(middle - r) >= SAME_ROW * pitch for r in rows_at):
             rows_at.append(middle)
     if not rows_at:
         return []
