@@ -32,10 +32,9 @@ def test_every_value_found_and_right_or_flagged(name):
     found, right, silent, reviewed, missing = m.found, m.right, m.silent, m.reviewed, m.missing
     total = len(found) + len(missing)
     assert total >= 10
-    # rows of a few pages are picked by words of the page, which may also pick a row printed
-    # elsewhere (a label opening like its neighbour's, a common value): a little slack there
-    whole = KINDS[name][1] is None
-    assert len(found) >= (0.97 if whole else 0.9) * total, f"missing: {missing}"
+    # a fixture of some pages is held to the rows its pages print (scan_measure.expected reads
+    # them off the source PDF's ruled table rows), so it meets the same bar as a whole report
+    assert len(found) >= 0.97 * total, f"missing: {missing}"
     assert not silent, f"wrong values without a flag: {silent}"
     assert len(right) >= 0.9 * len(found), f"{len(right)}/{len(found)} right"
     assert len(reviewed) <= 0.05 * len(right) + 1, f"right values sent to review: {reviewed}"
