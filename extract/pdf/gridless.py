@@ -44,7 +44,7 @@ ROW_GAP = 1.0         # ... when the blank in it is at least this many line heig
 FULL = 0.6            # font sizes: a line ending this close to its column's edge was wrapped
 HALF_STEP = 0.7       # line pitches: lines closer than this show centred cells
 SAME_ROW = 0.75       # line pitches: row middles closer than this are one row
-KEY_ROLES = frozenset({"unit", "assessed", "value", "compliant", "target"})  # short cells, one line
+KEY_ROLES = frozenset({"assessed", "value", "compliant", "target"})  # one-line cells: on a row's first line
 MERGE_ROLES = ("category", "number")
 
 
@@ -388,7 +388,8 @@ def _table(head: list[Line], body: list[Line], columns: Columns, rules, number: 
 
     marks = [p for line in lines for p in line if p.column in merged]
     if centred:
-        rows = _centred_rows([p for line in lines for p in line if p.column not in merged], columns, pitch, full)
+        rows = _centred_rows([p for line in lines for p in line if p.column not in merged], columns, pitch,
+                             wraps_into)
     else:
         rows = _top_rows(lines, name, merged, wraps_into, rules,
                          columns.roles.index("number") if "number" in columns.roles else None, columns.roles)
@@ -401,7 +402,7 @@ def _short_cells_first(line: list[_Piece], roles: list[str]) -> bool:
     prints those on its first line, so this line goes on with the row above even where a unit's
     second line starts with a word that would have fitted on its first (吨标 / 煤/万元: line
     breaking keeps 煤/万元 together)."""
-    return not any(p.column < len(roles) and roles[p.column] in KEY_ROLES - {"unit"} for p in line)
+    return not any(p.column < len(roles) and roles[p.column] in KEY_ROLES for p in line)
 
 
 def _top_rows(lines, name: int, merged: set[int], wraps_into, rules,
@@ -449,8 +450,9 @@ def _glyph(p: _Piece) -> float:
     return n * (x1 - x0) / max(1, len(text))
 
 
-def _blocks(pieces: list[_Piece], full, pitch: float, middles: list[float]) -> list[_Piece]:
-    """A cell's wrapped lines as one piece: the next line of a column right under a full one.
+def _blocks(pieces: list[_Piece], wraps_into, pitch: float, middles: list[float]) -> list[_Piece]:
+    """A cell's wrapped lines as one piece: the next line of a column right under one it goes on
+    from (full, or the next line's first word would not have fitted after it).
 
     Centred, a cell's lines lie evenly about its row's middle, so a block holds at most
     one line on a row middle and no more lines after it than before it: a full line on a
@@ -479,7 +481,7 @@ def _blocks(pieces: list[_Piece], full, pitch: float, middles: list[float]) -> l
         complete = before is not None and (on_middle(before) or any(on_middle(q) for q in before.lines))
         pairs_on = complete and after is not None and _centred_pair(
             _Piece(p.column, p.top, p.bottom, p.x1, p.size, p.text, p.words, [p]), after, on_middle)
-        if before is not None and ((_under_full(before, p, full, pitch, on_middle) and not pairs_on)
+        if before is not None and ((_under_full(before, p, wraps_into, pitch, on_middle) and not pairs_on)
                                    or _centred_pair(before, p, on_middle)):
             before.lines.append(p)
             before.top, before.bottom = before.lines[0].top, p.bottom
@@ -504,10 +506,12 @@ def _balanced(block: _Piece, on_middle) -> list[_Piece]:
                           block.words, rest)]
 
 
-def _under_full(before: _Piece, p: _Piece, full, pitch: float, on_middle) -> bool:
-    """`p` goes on with `before`, whose last line is full, unless that would put more lines after a
-    line on a row middle than before it, or `p` lies on a middle and `before` is centred already."""
-    if not full(before.lines[-1]) or p.top - before.lines[-1].top > 1.2 * pitch:
+def _under_full(before: _Piece, p: _Piece, wraps_into, pitch: float, on_middle) -> bool:
+    """`p` goes on with `before`, whose last line it continues (full, or `p`'s first word would not
+    have fitted after it: 煤/万 0.5 pt short of full, then 元), unless that would put more lines
+    after a line on a row middle than before it, or `p` lies on a middle and `before` is centred
+    already."""
+    if not wraps_into(before.lines[-1], p) or p.top - before.lines[-1].top > 1.2 * pitch:
         return False
     centre = next((k for k, q in enumerate(before.lines) if on_middle(q)), None)
     if centre is None:
@@ -527,7 +531,7 @@ def _centred_pair(before: _Piece, p: _Piece, on_middle) -> bool:
     return on_middle(_Piece(p.column, before.top, p.bottom, p.x1, p.size, "", [], []))
 
 
-def _centred_rows(pieces: list[_Piece], columns: Columns, pitch: float, full) -> list[dict[int, list[_Piece]]]:
+def _centred_rows(pieces: list[_Piece], columns: Columns, pitch: float, wraps_into) -> list[dict[int, list[_Piece]]]:
     """Centred cells: a row's cells share its middle. Candidate middles are the middles of
     all line pieces, grouped where they agree; the ones most columns agree on are rows
     (one-line cells all sit there), the middles of wrapped cells' lines, half a line
@@ -540,20 +544,32 @@ def _centred_rows(pieces: list[_Piece], columns: Columns, pitch: float, full) ->
         else:
             groups.append([m])
     need = 2 if len(columns.spans) > 3 else 1
-    # a row has a line in a column of short cells (unit, selection, a value) on its middle; lines
-    # of the name and requirement columns alone, side by side, are wrapped lines of neighbours
-    # (a row the page break cut, laid out from its top: 系数 beside 值建设期年均增)
+    # a row has a line in a column of one-line cells (selection, a value) on its middle; lines of
+    # the name and requirement columns alone, side by side, are wrapped lines of neighbours (a row
+    # the page break cut, laid out from its top: 系数 beside 值建设期年均增). A unit line counts,
+    # but not one right under a row that has such cells (鲜水耗a beside 米/万元 under the first
+    # lines of a cut row): the lines a page's first row carries over from the page before have
+    # none above them (业增加值 beside 方公里)
     keyed = any(r in KEY_ROLES for r in columns.roles)
-    candidates = sorted(((len({c for _, c in g}), median(m for m, _ in g),
-                          not keyed or any(columns.roles[c] in KEY_ROLES for _, c in g)) for g in groups), reverse=True)
+
+    def kinds(g) -> tuple[bool, bool]:
+        roles = {columns.roles[c] for _, c in g}
+        return not keyed or bool(roles & KEY_ROLES), "unit" in roles
+
+    candidates = sorted(((len({c for _, c in g}), median(m for m, _ in g), *kinds(g)) for g in groups), reverse=True)
     rows_at: list[float] = []
-    for support, middle, has_key in candidates:
-        if support >= need and has_key and all(abs(middle - r) >= SAME_ROW * pitch for r in rows_at):
+    for support, middle, strong, _ in candidates:
+        if support >= need and strong and all(abs(middle - r) >= SAME_ROW * pitch for r in rows_at):
+            rows_at.append(middle)
+    keyed_rows = list(rows_at)
+    for support, middle, strong, unit in candidates:
+        if support >= need and not strong and unit and all(abs(middle - r) >= SAME_ROW * pitch for r in rows_at) \
+                and not any(0 < middle - r <= 1.5 * pitch for r in keyed_rows):
             rows_at.append(middle)
     if not rows_at:
         return []
     rows_at.sort()
-    pieces = _blocks(pieces, full, pitch, rows_at)
+    pieces = _blocks(pieces, wraps_into, pitch, rows_at)
     rows: list[dict[int, list[_Piece]]] = [{} for _ in rows_at]
     lead: dict[int, list[_Piece]] = {}
     first: dict[int, list[_Piece]] = {}  # the blocks the first row takes, by column
