@@ -75,8 +75,14 @@ def _repair(rec: Record, pool: YearPool, inputs: dict[str, Quantity], n: int | N
     if not best:
         return None
     best.sort(key=lambda b: -b[0])
-    if len(best) > 1 and best[1][0] == best[0][0]:
-        return None  # two readings explain as much: the formulas cannot tell the digit
+    top = [b for b in best if b[0] == best[0][0]]
+    if len(top) > 1:
+        # two readings explain as much (a round 2590000 fits as well as 2595000 at its precision):
+        # the formulas cannot tell the digit, unless the scan's glyphs allow only one of them
+        offered = [b for b in top if b[1] in rec.ocr_readings]
+        if len(offered) != 1:
+            return None
+        best = offered
     _, text, q, gained, value = best[0]
     repair = Repair(rec, text, q, gained)
     if not rec.suggestion:

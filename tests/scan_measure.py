@@ -57,6 +57,7 @@ UPRIGHT["borderless_001_q35_b.pdf"] = ("001", None, ("assessment",))
 KINDS = {
     "sideways_002.pdf": ("002", None, ("assessment", "compliance")),
     "seal_001.pdf": ("001", None, ("assessment",)),
+    "seal_001_b.pdf": ("001", None, ("assessment",)),  # a seal's ring over the rule between 是否考核 and 数值
     "seal_orange_003.pdf": ("003", (2, 3), ("assessment",)),  # orange ink, over a page's last rows
     "compliance_000.pdf": ("000", None, ("compliance",)),
     "textlayer_003.pdf": ("003", (2, 3, 4, 5), ("assessment",)),  # the table opens on page 1, not scanned

@@ -40,7 +40,7 @@ def test_every_value_found_and_right_or_flagged(name):
     assert len(reviewed) <= 0.05 * len(right) + 1, f"right values sent to review: {reviewed}"
 
 
-@pytest.mark.parametrize("name", ["seal_001.pdf", "seal_orange_003.pdf"])
+@pytest.mark.parametrize("name", ["seal_001.pdf", "seal_001_b.pdf", "seal_orange_003.pdf"])
 def test_values_under_a_seal_are_right_or_flagged(name):
     """The print under a seal reads once the red ink is gone; the rows either side of a rule the
     seal crossed stay two rows; the year line above the header (数据基准年) is read."""

@@ -495,9 +495,10 @@ def _looks_same(a: TablePart, box_a, b: TablePart, box_b) -> bool:
 
 
 def _table(tp: TablePart) -> Table:
-    done = tp.done
+    done = [c for c in tp.done if len(_split_short_cells(c.box, tp)) == 1]  # a probed cell to split is read again
     seen = {id(c.box) for c in done}
-    cells = done + _read_cells(tp, [b for b in tp.grid.cells if id(b) not in seen])
+    todo = [part for b in tp.grid.cells if id(b) not in seen for part in _split_short_cells(b, tp)]
+    cells = done + _read_cells(tp, todo)
     ocr_slips.review(cells, tp.roles, tp)
     _sealed_blanks(cells, tp)
     by_pos = {(c.box.row, c.box.col): c for c in cells}
@@ -524,6 +525,24 @@ def _table(tp: TablePart) -> Table:
             rows.append(Row(row_cells, Location(page=tp.number, row=r + 1,
                                                 confidence=min(scores) if scores else None)))
     return Table(rows, Location(page=tp.number, bbox=_points(tp, tp.grid.bbox)))
+
+
+def _split_short_cells(box: ocr_grid.CellBox, tp: TablePart) -> list[ocr_grid.CellBox]:
+    """A body cell that spans a selection or value column and its neighbour, in a table whose header
+    gives each its own column, lost the rule between them (a seal's ring over it, taken out with
+    the red ink): one box per column, so that '是' and '0.6' are not read as one line '是10.6' in
+    the selection cell and the value left blank. Rows across the whole table (a note) stay whole."""
+    cols = range(box.col, box.col + box.colspan)
+    short = {c for c, role in tp.roles.items() if role == "selected" or role in VALUE_ROLES}
+    below = tp.header_row is None or box.row > tp.header_row
+    if box.colspan < 2 or box.colspan >= tp.grid.cols - 1 or not below or not short & set(cols) \
+            or any(c not in tp.roles for c in cols):
+        return [box]
+    edges = tp.grid.col_edges
+    if len(edges) <= box.col + box.colspan:
+        return [box]
+    return [ocr_grid.CellBox(max(box.x0, edges[c]), box.y0, min(box.x1, edges[c + 1]), box.y1, box.row, c, box.rowspan, 1)
+            for c in cols]
 
 
 def _values_run_together(cells: list[CellText], tp: TablePart) -> set[tuple[int, int]]:
