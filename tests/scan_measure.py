@@ -53,6 +53,10 @@ UPRIGHT = {
 UPRIGHT["borderless_002_q35_110dpi.pdf"] = ("002", None, ("assessment", "compliance"))  # small, blurred, turned ~1°
 # the last page's requirement column short, so the white inside the spaced header 要    求 reads as a channel
 UPRIGHT["borderless_001_q35_b.pdf"] = ("001", None, ("assessment",))
+# a 三线表 opening at the foot of page 1 under justified narrative, wider text on the next page
+UPRIGHT["threeline_002_narrow_q40.pdf"] = ("002", None, ("assessment", "compliance"))
+# no rules, top-aligned; its first part prints only dashes under 是否选为考核指标 and 数值
+UPRIGHT["borderless_top_001_q40.pdf"] = ("001", None, ("assessment",))
 # scans as they arrive (tests/test_scan_inputs.py)
 KINDS = {
     "sideways_002.pdf": ("002", None, ("assessment", "compliance")),

@@ -163,6 +163,16 @@ def test_continued_columns_follow_channels_not_their_middles():
     stray = rows + [Segment(200, y, 220, y + 20) for y in range(0, 200, 40)]  # a column in 160-340
     assert continued_columns(stray, (0, 480), before, em, tolerance=15) is None
 
+    # the page before held only short text in column 2 (its channel ran 160-440, edge 300); this
+    # page's column 2 holds wide text, so its channel lies at 390-420, far from the edge 300 but
+    # inside the channel it came from
+    wide = [Segment(0, y, 80, y + 20) for y in range(0, 200, 40)] + \
+           [Segment(120, y, 390, y + 20) for y in range(0, 200, 40)] + \
+           [Segment(420, y, 480, y + 20) for y in range(0, 200, 40)]
+    assert continued_columns(wide, (0, 480), before, em, tolerance=15) is None
+    edges = continued_columns(wide, (0, 480), before, em, tolerance=15, before_channels=[(80, 120), (160, 440)])
+    assert edges is not None and 390 <= edges[2] <= 420
+
 
 def test_row_bands_join_cells_centred_on_their_neighbours():
     """Vertically centred cells: a one-line unit halfway down a two-line label and a two-line value

@@ -87,17 +87,14 @@ def bands(segs: list[Segment], em: float) -> list[list[Segment]]:
 
 
 def body_parts(segs: list[Segment], em: float, min_rows: int = 5, cut: bool = True) -> list[list[list[Segment]]]:
-    """The text rows of each table body on the page, top to bottom: the longest run of rows split
-    into three or more pieces (a few rows of one or two pieces, wrapped labels, may lie between),
+    """The text rows of each table body on the page, top to bottom: runs of rows split into three
+    or more pieces (a few rows of one or two pieces, wrapped labels, may lie between),
     cut where a caption line runs across the columns (a page that ends one table and begins
     the next), each part trimmed of leading and trailing rows that cross the column channels
     (narrative that happens to contain spaces). The thumbnail triage asks only whether there
     is a table (`cut` False): at its resolution two close columns can run together into one
     piece that looks like a caption."""
-    def pieces(run: list[list[Segment]]) -> int:
-        return sum(len(r) >= 3 for r in run)
-
-    best, run, gap = [], [], 0  # a run keeps its short rows, for the captions that cut it
+    runs, run, gap = [], [], 0  # a run keeps its short rows, for the captions that cut it
     for r in bands(segs, em):
         if len(r) >= 3:
             run.append(r)
@@ -106,13 +103,17 @@ def body_parts(segs: list[Segment], em: float, min_rows: int = 5, cut: bool = Tr
             run.append(r)
             gap += 1
             if gap > 6:
-                best, run, gap = max(best, run, key=pieces), [], 0
-    best = max(best, run, key=pieces)
+                runs, run, gap = runs + [run], [], 0
+    runs.append(run)
+    # every run, not the longest only: justified narrative with wide gaps makes runs of rows in
+    # three pieces too, as many as a short table at the foot of the page has; trimming keeps a
+    # run only where four or more columns line up
     out = []
-    for part in (_cut_at_captions(best, em) if cut else [best]):
-        part = _trimmed([r for r in part if len(r) >= 3], em, min_rows)
-        if part:
-            out.append(part)
+    for run in runs:
+        for part in (_cut_at_captions(run, em) if cut else [run]):
+            part = _trimmed([r for r in part if len(r) >= 3], em, min_rows)
+            if part:
+                out.append(part)
     return out
 
 
@@ -179,14 +180,15 @@ def _crossings_allowed(segs: list[Segment]) -> int:
     return max(1, int(0.03 * len(segs)))
 
 
-def channels(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[tuple[int, int]]:
+def channels(segs: list[Segment], x_range: tuple[int, int], em: float,
+             allowed: int | None = None) -> list[tuple[int, int]]:
     """The white channels (start, end) inside x_range that (almost) no text line crosses,
-    at least 0.6 em wide."""
+    at least 0.6 em wide (`allowed` crossings: by default a share of `segs`)."""
     x0, x1 = x_range
     cover = np.zeros(x1 - x0 + 1, np.int32)
     for s in segs:
         cover[max(0, s.x0 - x0):max(0, s.x1 - x0)] += 1
-    allowed = _crossings_allowed(segs)
+    allowed = _crossings_allowed(segs) if allowed is None else allowed
     free = cover <= allowed
     out = []
     start = None
@@ -217,13 +219,13 @@ def _inside_outer_columns(cover: np.ndarray, start: int, end: int) -> tuple[int,
     return best
 
 
-def column_edges(segs: list[Segment], x_range: tuple[int, int], em: float) -> list[int]:
+def column_edges(segs: list[Segment], x_range: tuple[int, int], em: float, allowed: int | None = None) -> list[int]:
     """Left edges of columns: the middles of the white channels (and the range's ends)."""
-    return [x_range[0]] + [(a + b) // 2 for a, b in channels(segs, x_range, em)] + [x_range[1]]
+    return [x_range[0]] + [(a + b) // 2 for a, b in channels(segs, x_range, em, allowed)] + [x_range[1]]
 
 
 def continued_columns(segs: list[Segment], x_range: tuple[int, int], before: list[int], em: float,
-                      tolerance: float) -> list[int] | None:
+                      tolerance: float, before_channels: list[tuple[int, int]] = ()) -> list[int] | None:
     """Column edges of a page that continues the table of the page before without its header:
     the page before's edges, each moved into this page's own white channel near it, or None when
     the pages do not line up (a channel here that no edge of the page before is near).
@@ -236,7 +238,15 @@ def continued_columns(segs: list[Segment], x_range: tuple[int, int], before: lis
     x0, x1 = x_range
     own = channels(segs, x_range, em)
     inner = list(before[1:-1])
-    if any(not any(a - tolerance <= b <= e + tolerance for b in inner) for a, e in own):
+    # the page before's channel around each edge, where it is known: a column of short text there
+    # (≥30 only) leaves a wide channel whose middle lies far from this page's narrower one
+    around = {b: next(((a, e) for a, e in before_channels if a <= b <= e), (b, b)) for b in inner}
+
+    def meets(a: int, e: int, b: int) -> bool:
+        lo, hi = around[b]
+        return a - tolerance <= hi and lo <= e + tolerance
+
+    if any(not any(meets(a, e, b) for b in inner) for a, e in own):
         return None
     edges = []
     for b in inner:
@@ -244,8 +254,8 @@ def continued_columns(segs: list[Segment], x_range: tuple[int, int], before: lis
         if b <= x0 or b >= x1 or inside:
             edges.append(b)
             continue
-        near = [(max(a, b - tolerance), min(e, b + tolerance)) for a, e in own
-                if a - tolerance <= b <= e + tolerance]
+        lo, hi = around[b]
+        near = [(max(a, lo - tolerance), min(e, hi + tolerance)) for a, e in own if meets(a, e, b)]
         if not near:
             crossed = sum(s.x0 < b < s.x1 for s in segs)
             if crossed > _crossings_allowed(segs):
@@ -276,8 +286,10 @@ class TextTable(NamedTuple):
 
 def find_tables(binary: np.ndarray, em: float, min_rows: int = 3) -> list[TextTable]:
     """The text tables on a page, top to bottom."""
-    segs = segments(text_ink(binary), em)
+    ink = text_ink(binary)
+    segs = segments(ink, em)
     parts = body_parts(segs, em, min_rows)
+    marks = [d for d in dashes(ink, em) if not inside_text(d, segs)]
     out = []
     for k, rows in enumerate(parts):
         top, bottom = min(s.y0 for s in rows[0]), max(s.y1 for s in rows[-1])
@@ -293,7 +305,13 @@ def find_tables(binary: np.ndarray, em: float, min_rows: int = 3) -> list[TextTa
         # channels from every line of the table, wrapped ones included: a requirement wrapped over
         # five lines reaches further right than its row's first line, and a channel drawn from the
         # first lines alone would cut through it
-        out.append(TextTable(inside, (xs[0], top, xs[1], bottom), column_edges(inside, xs, em), segs))
+        # dashes stacked in a column count for the channels: a column printed '-' on every row of a
+        # short first part (数值 over '-', '-', '-') is a column all the same, not white beside its
+        # header; a stray mark alone (a speck between 分类 and 序号) is not
+        mine = [d for d in marks if top <= d.y0 + em / 2 <= bottom and xs[0] <= d.x0 and d.x1 <= xs[1]]
+        stacked = [d for d in mine if any(o is not d and o.x0 < d.x1 and d.x0 < o.x1 for o in mine)]
+        edges = column_edges(inside + stacked, xs, em, _crossings_allowed(inside))  # of text lines only
+        out.append(TextTable(inside, (xs[0], top, xs[1], bottom), edges, segs))
     return out
 
 

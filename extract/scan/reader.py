@@ -188,6 +188,7 @@ class TablePart:
 
     done: list = field(default_factory=list)  # cells already recognised (the header probe)
     header_row: int | None = None            # grid row of the column header, if on this part
+    channels: list = field(default_factory=list)  # a table without rules: the white between its columns
 
     @property
     def gray(self):
@@ -361,7 +362,7 @@ def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, 
         if previous is None or not previous.roles:
             return None
         edges = lineless.continued_columns(segs, (bbox[0], bbox[2]), previous.grid.col_edges, em,
-                                           0.03 * (bbox[2] - bbox[0]))
+                                           0.03 * (bbox[2] - bbox[0]), previous.channels)
         if edges is None:
             return None
         roles, header_top = previous.roles, bbox[1]
@@ -387,7 +388,7 @@ def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, 
     with_header = header_bottom is not None
     grid = lineless.grid_of(bbox, edges, starts, header_top if with_header else starts[0], ink, em,
                             with_header=with_header)
-    part = TablePart(page_ink, grid, roles, em)
+    part = TablePart(page_ink, grid, roles, em, channels=lineless.channels(segs, (bbox[0], bbox[2]), em))
     if with_header:
         cells = []
         for box in (b for b in grid.cells if b.row == 0):
