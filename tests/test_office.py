@@ -28,6 +28,7 @@ OFFICE = ROOT / "fixtures" / "office"
 UNRELATED = OFFICE / "unrelated"
 EXPECTED = ROOT / "tests" / "expected"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+CALC = SOFFICE is not None and convert.lacks_component(SOFFICE, "xlsx") is None  # Debian may install Writer alone
 
 _spec = importlib.util.spec_from_file_location("make_office", ROOT / "fixtures" / "make_office.py")
 make_office = importlib.util.module_from_spec(_spec)
@@ -280,7 +281,7 @@ def test_a_workbook_xlrd_cannot_read_without_libreoffice_says_what_to_install(tm
         xls.read(damaged)
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(not CALC, reason="LibreOffice with Calc is not installed")
 def test_libreoffice_reads_what_xlrd_cannot(tmp_path, monkeypatch):
     """A workbook xlrd refuses is converted by LibreOffice and read with the same values."""
     import xlrd
@@ -326,8 +327,26 @@ def test_a_workbook_openpyxl_refuses_says_what_to_do_without_libreoffice(tmp_pat
     assert "install LibreOffice" in result.error
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(not CALC, reason="LibreOffice with Calc is not installed")
 def test_a_workbook_openpyxl_refuses_is_resaved_by_libreoffice(tmp_path):
     result = ingest_file(_unexpected_styles(tmp_path), tmp_path)
     assert result.status == "ok" and any("re-saved by LibreOffice" in n for n in result.notes)
     assert len(result.records) == len(_expected("002"))
+
+
+def test_libreoffice_without_calc_is_said_so(tmp_path):
+    """A LibreOffice installed with Writer alone cannot convert a spreadsheet: the sentence says
+    which component to install, not that the file may be damaged; where the program folder shows
+    no component library at all (another platform's layout), nothing is claimed."""
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "soffice").write_bytes(b"")
+    (program / "libswlo.so").write_bytes(b"")
+    assert "without Calc" in convert.lacks_component(str(program / "soffice"), "xlsx")
+    assert convert.lacks_component(str(program / "soffice"), "docx") is None
+    (program / "libsclo.so").write_bytes(b"")
+    assert convert.lacks_component(str(program / "soffice"), "xlsx") is None
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "soffice").write_bytes(b"")
+    assert convert.lacks_component(str(bare / "soffice"), "xlsx") is None

@@ -26,6 +26,25 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+# the library of each LibreOffice component, by the file name it has on every platform
+# (libsclo.so, libsclo.dylib, sclo.dll): a system may install Writer alone
+COMPONENTS = {"docx": ("swlo", "Writer", "libreoffice-writer"), "xlsx": ("sclo", "Calc", "libreoffice-calc")}
+
+
+def lacks_component(office: str, target: str) -> str | None:
+    """The sentence to say when LibreOffice is installed without the component a conversion to
+    `target` needs, or None when it has it or when that cannot be told: only where the folder of
+    the soffice program shows another component's library is the missing one known to be missing."""
+    need = COMPONENTS.get(target.split(":")[0])
+    program = Path(office).resolve().parent
+    if need is None or not program.is_dir():
+        return None
+    stems = {n.name.split(".")[0].removeprefix("lib") for n in program.iterdir()}
+    if need[0] in stems or not any(c[0] in stems for c in COMPONENTS.values()):
+        return None
+    return f"LibreOffice is installed without {need[1]}, which reading this file needs (e.g. apt-get install {need[2]})"
+
+
 @contextmanager
 def converted(path: Path, target: str, what: str, missing: str, suffix: str | None = None) -> Iterator[Path]:
     """`path` saved by LibreOffice as `target` (a suffix such as "xlsx"), in a temporary folder.
@@ -47,7 +66,8 @@ def converted(path: Path, target: str, what: str, missing: str, suffix: str | No
                             f"{limits.describe('seconds_per_file')}; it may be damaged")
         result = work / "out" / f"input.{target.split(':')[0]}"
         if not result.exists():
-            raise ReadError(f"LibreOffice could not convert this {what}; it may be damaged or password-protected")
+            raise ReadError(lacks_component(office, target)
+                            or f"LibreOffice could not convert this {what}; it may be damaged or password-protected")
         yield result
 
 
