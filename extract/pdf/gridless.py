@@ -480,16 +480,21 @@ def _blocks(pieces: list[_Piece], wraps_into, pitch: float, middles: list[float]
         # cell of even lines are centred on its middle too, and `before` is not yet
         complete = before is not None and (on_middle(before) or any(on_middle(q) for q in before.lines))
         pairs_on = complete and after is not None and _centred_pair(
-            _Piece(p.column, p.top, p.bottom, p.x1, p.size, p.text, p.words, [p]), after, on_middle)
+            _block_of(p), after, on_middle)
         if before is not None and ((_under_full(before, p, wraps_into, pitch, on_middle) and not pairs_on)
                                    or _centred_pair(before, p, on_middle)):
             before.lines.append(p)
             before.top, before.bottom = before.lines[0].top, p.bottom
             continue
-        block = _Piece(p.column, p.top, p.bottom, p.x1, p.size, p.text, p.words, [p])
+        block = _block_of(p)
         out.append(block)
         last[p.column] = block
     return [part for block in out for part in _balanced(block, on_middle)]
+
+
+def _block_of(line: _Piece) -> _Piece:
+    """A block of one line."""
+    return _Piece(line.column, line.top, line.bottom, line.x1, line.size, line.text, line.words, [line])
 
 
 def _balanced(block: _Piece, on_middle) -> list[_Piece]:
@@ -501,7 +506,7 @@ def _balanced(block: _Piece, on_middle) -> list[_Piece]:
     if surplus <= 0:
         return [block]
     rest = block.lines[surplus:]
-    head = [_Piece(q.column, q.top, q.bottom, q.x1, q.size, q.text, q.words, [q]) for q in block.lines[:surplus]]
+    head = [_block_of(q) for q in block.lines[:surplus]]
     return head + [_Piece(block.column, rest[0].top, rest[-1].bottom, block.x1, block.size, block.text,
                           block.words, rest)]
 
