@@ -41,6 +41,11 @@ class Entry:
         return (self.name_zh, *self.aliases)
 
 
+def _flat_label(label: str) -> str:
+    """A label as names are compared: folded, a printed year as {year}, no trailing footnote letter."""
+    return regex.sub(r"^(?:\d{4}|\*{4})年", YEAR_PLACEHOLDER + "年", regex.sub(r"[a-z]$", "", fold(label)))
+
+
 class Catalogue:
     """All catalogue rows, in the spec's order, with lookups the matcher needs."""
 
@@ -64,12 +69,25 @@ class Catalogue:
         Approximate on purpose, for text that may be misread (OCR): the label is folded
         (NFKC, no spaces, simplified characters), a printed year stands for the
         catalogue's {year} and a trailing footnote letter is dropped, and names are compared by edit ratio."""
-        flat = regex.sub(r"^(?:\d{4}|\*{4})年", YEAR_PLACEHOLDER + "年", regex.sub(r"[a-z]$", "", fold(label)))
+        flat = _flat_label(label)
         if len(flat) < 3:
             return None
         names, owners = self._flat_names
         hit = process.extractOne(flat, names, scorer=fuzz.ratio, score_cutoff=cutoff)
         return owners[hit[2]] if hit else None
+
+    def ratios(self, label: str) -> list[tuple[float, Entry]]:
+        """(edit ratio of the closest of its names, entry) for every entry, the label flattened as
+        `closest` does; [] for a label under three characters."""
+        flat = _flat_label(label)
+        if len(flat) < 3:
+            return []
+        names, owners = self._flat_names
+        best: dict[str, tuple[float, Entry]] = {}
+        for score, entry in zip(process.cdist([flat], names, scorer=fuzz.ratio)[0], owners):
+            if score > best.get(entry.id, (-1.0, entry))[0]:
+                best[entry.id] = (float(score), entry)
+        return list(best.values())
 
     @cached_property
     def _flat_names(self) -> tuple[list[str], list[Entry]]:

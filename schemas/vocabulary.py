@@ -116,6 +116,12 @@ def column_words() -> tuple[tuple[str, str], ...]:
     return tuple((w.text, w.role) for w in _of("column") if w.match == "exact")
 
 
+def spaced_word(left: str, right: str) -> bool:
+    """Whether two neighbouring header cells are one header word set with its characters apart
+    (要    求, 单  位): neither names a column alone, together they do."""
+    return column_role(left) is None and column_role(right) is None and column_role(left + right) is not None
+
+
 def names_column(text: str) -> bool:
     """Whether a header text names an indicator-table column."""
     return column_role(text) is not None

@@ -31,7 +31,7 @@ import regex
 
 from ecopark.schemas.grid import Cell, Location, Row, Table
 from ecopark.schemas.text import fold
-from ecopark.schemas.vocabulary import column_role, header_columns, is_note, is_title
+from ecopark.schemas.vocabulary import column_role, header_columns, is_note, is_title, spaced_word
 
 from .grid import Y_TOLERANCE, _clusters, _words
 from .stitch import join_wrapped
@@ -219,7 +219,7 @@ def _spaced(groups: list[list[tuple]]) -> list[list[tuple]]:
     for g in groups:
         if out:
             a, b = "".join(fold(w[1]) for w in out[-1]), "".join(fold(w[1]) for w in g)
-            if column_role(a) is None and column_role(b) is None and column_role(a + b) is not None:
+            if spaced_word(a, b):
                 out[-1] = sorted(out[-1] + g, key=lambda w: (w[0], w[2]))
                 continue
         out.append(g)

@@ -39,7 +39,7 @@ import numpy as np
 import regex
 
 from ecopark.schemas.grid import Block, Cell, Document, Location, Paragraph, Row, Table
-from ecopark.schemas.vocabulary import column_role
+from ecopark.schemas.vocabulary import spaced_word
 
 from . import grid as ocr_grid, lineless, slips as ocr_slips
 from .engine import counting, detect_and_read, recognise
@@ -311,9 +311,7 @@ def _spaced_header(by_col: dict[int, list], edges: list[int]) -> tuple[dict[int,
     column alone and one column together are one column: the edge between them goes."""
     for a in sorted(by_col):
         b = a + 1
-        if b not in by_col or column_role(_header_text(by_col[a])) or column_role(_header_text(by_col[b])):
-            continue
-        if column_role(_header_text(by_col[a] + by_col[b])) is None:
+        if b not in by_col or not spaced_word(_header_text(by_col[a]), _header_text(by_col[b])):
             continue
         joined = {(c - 1 if c > a else c): v for c, v in by_col.items() if c != b}
         joined[a] = by_col[a] + by_col[b]
@@ -344,7 +342,7 @@ def _lineless_part(page: PageImage, found: lineless.TextTable, ink: np.ndarray, 
             by_col.setdefault(col, []).append((s, text, score))
         by_col, edges = _spaced_header(by_col, edges)
         for c, word in ocr_slips.mended_header({c: _header_text(v) for c, v in by_col.items()}).items():
-            by_col[c] = [(_span_of(v), word, min(sc for _, _, sc in v)) for v in [by_col[c]]]
+            by_col[c] = [(_span_of(by_col[c]), word, min(sc for _, _, sc in by_col[c]))]
         roles = ocr_slips.column_roles({c: _header_text(v) for c, v in by_col.items()})
         values = [c for c, v in roles.items() if v in VALUE_ROLES]
         if values and all(c in roles for c in range(min(values), len(edges) - 1)):

@@ -20,12 +20,11 @@ from functools import lru_cache
 import cv2
 import numpy as np
 import regex
-from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ecopark.schemas.catalogue import load as catalogue
 from ecopark.schemas.review import OCR_REVIEW_BELOW
-from ecopark.schemas.text import fold, is_dash
+from ecopark.schemas.text import is_dash
 from ecopark.schemas.vocabulary import column_role, column_words
 
 from . import grid as ocr_grid
@@ -95,21 +94,17 @@ def row_entry(label: str, number: str = "", requirement: str = ""):
     (cut by a page break, '建设规划实施后新增'; a glyph misread, '回用奉'), from its 序号 and kind:
     the entries of that 序号 that are components ('-' for requirement) or indicators, the closest
     label among them. A label read clearly wins over a 序号, which OCR misreads too."""
-    text = fold(regex.sub(r"\s+", "", label or ""))
-    if len(text) < 3:
+    scored = catalogue().ratios(label or "")
+    if not scored:
         return None
     req = "".join((requirement or "").split())
     kind = "component" if is_dash(req) else "indicator" if req else None
-    scored: dict[str, tuple[float, object]] = {}
-    for e in catalogue().entries:
-        score = max(fuzz.ratio(text, fold(n)) for n in e.names)
-        scored[e.id] = (score, e)
-    clear = _closest([t for t in scored.values() if t[0] >= CLEAR_LABEL], kind)
+    clear = _closest([t for t in scored if t[0] >= CLEAR_LABEL], kind)
     if clear is not None:
         return clear
     n = "".join((number or "").split()).translate(LETTER_DIGITS)  # read before _serial mends 'II'
     if n.isdigit():
-        near = _closest([t for t in scored.values() if str(t[1].number) == n and t[0] >= IN_BLOCK], kind)
+        near = _closest([t for t in scored if str(t[1].number) == n and t[0] >= IN_BLOCK], kind)
         if near is not None:
             return near
     return catalogue_entry(label)
